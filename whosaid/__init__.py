@@ -1,0 +1,1 @@
+"""The `whosaid` command line: engine commands and service commands."""
