@@ -1,0 +1,681 @@
+/*
+ * whosaid's web page: submit an article to the JSON API, follow the job, and
+ * render the article with every quote highlighted by speaker.
+ *
+ * Article text and everything the engine says about it only ever reach the page
+ * through textContent / createTextNode, never as markup.
+ */
+(function () {
+  "use strict";
+
+  var API_ROOT = "/v1/articles";
+  var WAIT_SECONDS = 20;
+  var PALETTE_SIZE = 8;
+  var MAX_TRANSIENT_RETRIES = 5;
+  var TEXT_STORAGE_PREFIX = "whosaid:text:";
+
+  var KIND_LABELS = {
+    direct: "direct quote",
+    mixed: "partial quote",
+    indirect: "reported speech"
+  };
+
+  // ---------------------------------------------------------------- helpers
+
+  function byId(id) {
+    return document.getElementById(id);
+  }
+
+  /* Create an element with a class and plain-text content. */
+  function element(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    return node;
+  }
+
+  function articleUrl(id) {
+    return "/articles/" + encodeURIComponent(id);
+  }
+
+  function apiUrl(id) {
+    return API_ROOT + "/" + encodeURIComponent(id);
+  }
+
+  function isValidSpan(span, textLength) {
+    return span && typeof span.start === "number" && typeof span.end === "number" &&
+      span.start >= 0 && span.end <= textLength && span.start < span.end;
+  }
+
+  /* Words as a reader counts them: letters and digits, with inner apostrophes. */
+  var WORD_PATTERN = /[\p{L}\p{N}]+(?:['’][\p{L}\p{N}]+)*/gu;
+
+  // ------------------------------------------------------------ the speakers
+
+  /*
+   * One entry per speaker shown on the page, in the order of the side list
+   * (most quoted first), each with its palette slot and badge number.
+   */
+  function describeSpeakers(result) {
+    var quotes = result.quotes || [];
+    var entries = [];
+    var byKey = {};
+    (result.speakers || []).forEach(function (speaker, order) {
+      var entry = {
+        key: String(speaker.id),
+        name: speaker.name || null,
+        kind: speaker.kind || "unknown",
+        descriptions: (speaker.descriptions || []).filter(Boolean),
+        mentions: speaker.mentions || [],
+        quoteCount: 0,
+        quotedWords: 0,
+        firstSeen: Infinity,
+        order: order
+      };
+      byKey[entry.key] = entry;
+      entries.push(entry);
+    });
+    quotes.forEach(function (quote) {
+      if (!quote.speaker) return;
+      var key = String(quote.speaker.id);
+      var entry = byKey[key];
+      if (!entry) {
+        // A quote names a speaker missing from the speaker list: show it anyway.
+        entry = {
+          key: key, name: quote.speaker.name || null, kind: "unknown",
+          descriptions: quote.speaker.description ? [quote.speaker.description] : [],
+          mentions: [], quoteCount: 0, quotedWords: 0, firstSeen: Infinity, order: entries.length
+        };
+        byKey[key] = entry;
+        entries.push(entry);
+      }
+      entry.quoteCount += 1;
+      entry.firstSeen = Math.min(entry.firstSeen, quote.start);
+      if (!entry.name && !entry.descriptions.length && quote.speaker.description) {
+        entry.descriptions.push(quote.speaker.description);
+      }
+    });
+    entries.sort(function (a, b) {
+      return (b.quoteCount - a.quoteCount) || (a.firstSeen - b.firstSeen) || (a.order - b.order);
+    });
+    entries.forEach(function (entry, index) {
+      entry.index = index;
+      entry.badge = String(index + 1);
+      entry.palette = index % PALETTE_SIZE;
+      entry.label = entry.name || entry.descriptions[0] || "unnamed speaker";
+    });
+    return { list: entries, byKey: byKey };
+  }
+
+  /*
+   * Count the quoted words per speaker. A word inside nested quotes belongs to
+   * the innermost one, so every quoted word is counted exactly once.
+   */
+  function countQuotedWords(text, quotes, speakers) {
+    var ownerByWordStart = new Map();
+    var sorted = quotes.filter(function (quote) { return isValidSpan(quote, text.length); })
+      .slice().sort(function (a, b) { return (b.end - b.start) - (a.end - a.start); });
+    sorted.forEach(function (quote) {
+      var owner = quote.speaker ? String(quote.speaker.id) : null;
+      var slice = text.slice(quote.start, quote.end);
+      var match;
+      WORD_PATTERN.lastIndex = 0;
+      while ((match = WORD_PATTERN.exec(slice)) !== null) {
+        ownerByWordStart.set(quote.start + match.index, owner);
+      }
+    });
+    var unattributed = 0;
+    ownerByWordStart.forEach(function (owner) {
+      if (owner !== null && speakers.byKey[owner]) speakers.byKey[owner].quotedWords += 1;
+      else unattributed += 1;
+    });
+    return { total: ownerByWordStart.size, unattributed: unattributed };
+  }
+
+  // ------------------------------------------------- laying out the article
+
+  var KIND_RANK = { quote: 0, cue: 1, mention: 2 };
+
+  /*
+   * Everything to mark in the text: quotes, their cues, and speaker mentions.
+   * Spans sharing kind and offsets are merged, so a cue shared by two quotes
+   * ("A," she said, "B.") is one element linked to both.
+   */
+  function collectMarks(text, result, speakers) {
+    var marks = [];
+    var merged = {};
+    function add(kind, span, props) {
+      if (!isValidSpan(span, text.length)) return null;
+      var mergeKey = kind === "quote" ? null : kind + ":" + span.start + ":" + span.end + ":" + (props.speakerKey || "");
+      if (mergeKey && merged[mergeKey]) {
+        var existing = merged[mergeKey];
+        (props.quoteIds || []).forEach(function (id) {
+          if (existing.quoteIds.indexOf(id) < 0) existing.quoteIds.push(id);
+        });
+        return existing;
+      }
+      var mark = {
+        kind: kind, start: span.start, end: span.end, serial: marks.length,
+        quoteId: props.quoteId || null, quote: props.quote || null,
+        speakerKey: props.speakerKey || null, quoteIds: (props.quoteIds || []).slice()
+      };
+      marks.push(mark);
+      if (mergeKey) merged[mergeKey] = mark;
+      return mark;
+    }
+    (result.quotes || []).forEach(function (quote, index) {
+      var quoteId = String(quote.id !== undefined ? quote.id : "q" + index);
+      var speakerKey = quote.speaker ? String(quote.speaker.id) : null;
+      add("quote", quote, { quoteId: quoteId, quote: quote, speakerKey: speakerKey });
+      if (quote.cue) add("cue", quote.cue, { quoteIds: [quoteId] });
+      if (quote.mention && speakerKey) add("mention", quote.mention, { speakerKey: speakerKey, quoteIds: [quoteId] });
+    });
+    speakers.list.forEach(function (speaker) {
+      speaker.mentions.forEach(function (mention) {
+        add("mention", mention, { speakerKey: speaker.key });
+      });
+    });
+    return marks;
+  }
+
+  /* Outer marks first: earlier start, then longer, then quotes before cues before mentions. */
+  function compareMarks(a, b) {
+    return (a.start - b.start) || (b.end - a.end) || (KIND_RANK[a.kind] - KIND_RANK[b.kind]) || (a.serial - b.serial);
+  }
+
+  /*
+   * Split the text at every mark boundary and list, for each piece, the marks
+   * covering it (outermost first). Marks may nest or cross; nothing is assumed.
+   */
+  function segmentText(textLength, marks) {
+    var startsAt = new Map();
+    var endsAt = new Map();
+    var boundaries = new Set([0, textLength]);
+    marks.forEach(function (mark) {
+      boundaries.add(mark.start);
+      boundaries.add(mark.end);
+      if (!startsAt.has(mark.start)) startsAt.set(mark.start, []);
+      if (!endsAt.has(mark.end)) endsAt.set(mark.end, []);
+      startsAt.get(mark.start).push(mark);
+      endsAt.get(mark.end).push(mark);
+    });
+    var points = Array.from(boundaries).sort(function (a, b) { return a - b; });
+    var active = new Set();
+    var segments = [];
+    for (var i = 0; i < points.length - 1; i += 1) {
+      (endsAt.get(points[i]) || []).forEach(function (mark) { active.delete(mark); });
+      (startsAt.get(points[i]) || []).forEach(function (mark) { active.add(mark); });
+      segments.push({ start: points[i], end: points[i + 1], covering: Array.from(active).sort(compareMarks) });
+    }
+    return segments;
+  }
+
+  /*
+   * Render the article into `container` as nested elements built from the
+   * segments: a mark crossing another's boundary is simply split into several
+   * fragments. Returns the fragments of each quote, in text order.
+   */
+  function renderArticle(container, text, result, speakers) {
+    var marks = collectMarks(text, result, speakers);
+    var segments = segmentText(text.length, marks);
+    var fragmentsByQuote = new Map();
+    var open = [];
+    container.textContent = "";
+    segments.forEach(function (segment) {
+      var keep = 0;
+      while (keep < open.length && keep < segment.covering.length && open[keep].mark === segment.covering[keep]) keep += 1;
+      open.length = keep;
+      for (var depth = keep; depth < segment.covering.length; depth += 1) {
+        var mark = segment.covering[depth];
+        var node = markElement(mark, speakers);
+        (depth === 0 ? container : open[depth - 1].node).appendChild(node);
+        open.push({ mark: mark, node: node });
+        if (mark.kind === "quote") {
+          if (!fragmentsByQuote.has(mark.quoteId)) fragmentsByQuote.set(mark.quoteId, []);
+          fragmentsByQuote.get(mark.quoteId).push(node);
+        }
+      }
+      var parent = open.length ? open[open.length - 1].node : container;
+      parent.appendChild(document.createTextNode(text.slice(segment.start, segment.end)));
+    });
+    fragmentsByQuote.forEach(function (fragments) {
+      fragments[0].classList.add("quote-first");
+      fragments[0].tabIndex = 0;
+      fragments[fragments.length - 1].classList.add("quote-last");
+    });
+    return fragmentsByQuote;
+  }
+
+  function markElement(mark, speakers) {
+    var node;
+    if (mark.kind === "quote") {
+      var speaker = mark.speakerKey !== null ? speakers.byKey[mark.speakerKey] : null;
+      node = element("mark", "quote " + (speaker ? "sp-" + speaker.palette : "sp-none"));
+      node.dataset.quoteId = mark.quoteId;
+      node.dataset.speaker = mark.speakerKey !== null ? mark.speakerKey : "";
+      node.dataset.badge = speaker ? speaker.badge : "?";
+      node.dataset.kind = mark.quote.kind || "";
+      return node;
+    }
+    node = element("span", mark.kind);
+    node.dataset.quoteIds = mark.quoteIds.join(" ");
+    if (mark.kind === "mention") {
+      var owner = speakers.byKey[mark.speakerKey];
+      node.dataset.speaker = mark.speakerKey;
+      if (owner) node.classList.add("sp-" + owner.palette);
+    }
+    return node;
+  }
+
+  // ----------------------------------------------------------- the tooltip
+
+  function speakerLabelOfQuote(quote, speakers) {
+    if (!quote.speaker) return { label: "not attributed", unnamed: true };
+    var entry = speakers.byKey[String(quote.speaker.id)];
+    if (quote.speaker.name) return { label: quote.speaker.name, unnamed: false, entry: entry };
+    return { label: quote.speaker.description || (entry && entry.label) || "unnamed speaker", unnamed: true, entry: entry };
+  }
+
+  function fillTooltip(tip, quote, speakers) {
+    tip.textContent = "";
+    var who = speakerLabelOfQuote(quote, speakers);
+    var heading = element("p", "tip-speaker");
+    if (who.entry) heading.appendChild(element("span", "badge sp-" + who.entry.palette, who.entry.badge));
+    heading.appendChild(element("span", "tip-speaker-name", who.label));
+    if (who.unnamed && quote.speaker) heading.appendChild(element("span", "tag", "unnamed"));
+    tip.appendChild(heading);
+    var facts = element("dl", "tip-facts");
+    function fact(term, value) {
+      if (value === null || value === undefined || value === "") return;
+      facts.appendChild(element("dt", null, term));
+      facts.appendChild(element("dd", null, value));
+    }
+    fact("Kind", KIND_LABELS[quote.kind] || quote.kind);
+    fact("Cue", quote.cue ? "“" + quote.cue.text + "”" : "none");
+    if (quote.mention && quote.speaker && quote.mention.text !== quote.speaker.name) fact("Named as", "“" + quote.mention.text + "”");
+    fact("Confidence", typeof quote.confidence === "number" ? Math.round(quote.confidence * 100) + "%" : null);
+    fact("Found by", quote.method ? quote.method.replace(/[_-]+/g, " ") : null);
+    tip.appendChild(facts);
+  }
+
+  function placeTooltip(tip, anchor) {
+    var rect = anchor.getClientRects()[0] || anchor.getBoundingClientRect();
+    tip.hidden = false;
+    var width = tip.offsetWidth;
+    var left = Math.min(Math.max(8, rect.left), document.documentElement.clientWidth - width - 8);
+    var top = rect.bottom + 8;
+    if (top + tip.offsetHeight > window.innerHeight && rect.top - tip.offsetHeight - 8 > 0) {
+      top = rect.top - tip.offsetHeight - 8;
+    }
+    tip.style.left = Math.max(8, left) + window.scrollX + "px";
+    tip.style.top = top + window.scrollY + "px";
+  }
+
+  // -------------------------------------------------------- the result view
+
+  function setClass(nodes, className, on) {
+    nodes.forEach(function (node) { node.classList.toggle(className, on); });
+  }
+
+  function renderResult(articleId, text, result, links) {
+    var speakers = describeSpeakers(result);
+    var quotes = (result.quotes || []).filter(function (quote) { return isValidSpan(quote, text.length); });
+    var quoteById = new Map();
+    (result.quotes || []).forEach(function (quote, index) {
+      quoteById.set(String(quote.id !== undefined ? quote.id : "q" + index), quote);
+    });
+    var words = countQuotedWords(text, quotes, speakers);
+    var articleView = byId("article-text-view");
+    var fragmentsByQuote = renderArticle(articleView, text, result, speakers);
+
+    var speakerCount = speakers.list.filter(function (s) { return s.quoteCount > 0; }).length;
+    var summary = quotes.length + (quotes.length === 1 ? " quote" : " quotes") + " from " +
+      speakerCount + (speakerCount === 1 ? " speaker" : " speakers");
+    if (result.engine && result.engine.name) {
+      summary += " · " + result.engine.name + (result.engine.version ? " " + result.engine.version : "");
+    }
+    byId("result-summary").textContent = summary;
+    var shareLink = byId("share-link");
+    shareLink.href = articleUrl(articleId);
+    byId("json-link").href = (links && links.self) || apiUrl(articleId);
+    byId("copy-link").onclick = function () {
+      var absolute = new URL(shareLink.getAttribute("href"), window.location.href).href;
+      if (navigator.clipboard && navigator.clipboard.writeText) {
+        navigator.clipboard.writeText(absolute).then(function () { byId("copy-link").textContent = "Copied"; },
+          function () { byId("copy-link").textContent = absolute; });
+      } else {
+        byId("copy-link").textContent = absolute;
+      }
+    };
+
+    renderSpeakerList(speakers, words, articleView);
+    showQuotes(articleView, quoteById, fragmentsByQuote, speakers);
+    showView("result-view");
+    document.title = "Who said what · " + summary + " · whosaid";
+  }
+
+  function renderSpeakerList(speakers, words, articleView) {
+    var list = byId("speaker-list");
+    var clear = byId("clear-selection");
+    list.textContent = "";
+    var buttons = [];
+    speakers.list.forEach(function (speaker) {
+      var item = element("li");
+      var button = element("button", "speaker-button sp-" + speaker.palette);
+      button.type = "button";
+      button.dataset.speaker = speaker.key;
+      button.setAttribute("aria-pressed", "false");
+      var top = element("span", "speaker-top");
+      top.appendChild(element("span", "badge sp-" + speaker.palette, speaker.badge));
+      top.appendChild(element("span", "speaker-name" + (speaker.name ? "" : " is-unnamed"), speaker.label));
+      if (!speaker.name) top.appendChild(element("span", "tag", "unnamed"));
+      var swatch = element("span", "swatch");
+      swatch.setAttribute("aria-hidden", "true");
+      top.appendChild(swatch);
+      button.appendChild(top);
+      var others = speaker.descriptions.filter(function (d) { return d !== speaker.label; });
+      if (others.length) button.appendChild(element("span", "speaker-descriptions", others.join("; ")));
+      var share = words.total ? speaker.quotedWords / words.total : 0;
+      var percent = Math.round(share * 100);
+      button.appendChild(element("span", "speaker-stats",
+        speaker.quoteCount + (speaker.quoteCount === 1 ? " quote" : " quotes") + " · " + percent + "% of quoted words" +
+        (speaker.kind && speaker.kind !== "unknown" && speaker.kind !== "person" ? " · " + speaker.kind : "")));
+      var bar = element("span", "share-bar");
+      bar.setAttribute("aria-hidden", "true");
+      var fill = element("span", "share-fill sp-" + speaker.palette);
+      fill.style.width = (share * 100).toFixed(1) + "%";
+      bar.appendChild(fill);
+      button.appendChild(bar);
+      button.addEventListener("click", function () {
+        var selecting = button.getAttribute("aria-pressed") !== "true";
+        selectSpeaker(selecting ? speaker.key : null);
+      });
+      item.appendChild(button);
+      list.appendChild(item);
+      buttons.push(button);
+    });
+
+    var note = byId("unattributed-note");
+    var unattributed = articleView.querySelectorAll("mark.quote.sp-none.quote-first").length;
+    note.hidden = unattributed === 0;
+    note.textContent = unattributed ? unattributed + (unattributed === 1 ? " quote has" : " quotes have") + " no speaker (marked “?”)." : "";
+
+    function selectSpeaker(key) {
+      buttons.forEach(function (button) {
+        button.setAttribute("aria-pressed", String(button.dataset.speaker === key));
+      });
+      articleView.classList.toggle("has-selection", key !== null);
+      articleView.querySelectorAll(".quote, .mention").forEach(function (node) {
+        node.classList.toggle("is-selected", key !== null && node.dataset.speaker === key);
+      });
+      clear.hidden = key === null;
+    }
+    clear.onclick = function () { selectSpeaker(null); };
+  }
+
+  /*
+   * Hovering or focusing a quote shows its tooltip and outlines the quote, its
+   * cue and its mention. Listeners are installed once; `shownQuotes` holds the
+   * article currently on the page.
+   */
+  var shownQuotes = null;
+  var activeQuoteId = null;
+
+  function showQuotes(articleView, quoteById, fragmentsByQuote, speakers) {
+    deactivateQuote();
+    shownQuotes = { view: articleView, quoteById: quoteById, fragmentsByQuote: fragmentsByQuote, speakers: speakers };
+  }
+
+  function linkedNodes(quoteId) {
+    return Array.from(shownQuotes.view.querySelectorAll(".cue, .mention")).filter(function (node) {
+      return node.dataset.quoteIds.split(" ").indexOf(quoteId) >= 0;
+    });
+  }
+
+  function activateQuote(quoteId) {
+    if (!shownQuotes || activeQuoteId === quoteId) return;
+    deactivateQuote();
+    var quote = shownQuotes.quoteById.get(quoteId);
+    var fragments = shownQuotes.fragmentsByQuote.get(quoteId);
+    if (!quote || !fragments) return;
+    var tip = byId("quote-tip");
+    activeQuoteId = quoteId;
+    setClass(fragments, "is-active", true);
+    setClass(linkedNodes(quoteId), "is-linked", true);
+    fillTooltip(tip, quote, shownQuotes.speakers);
+    fragments[0].setAttribute("aria-describedby", "quote-tip");
+    placeTooltip(tip, fragments[0]);
+  }
+
+  function deactivateQuote() {
+    if (activeQuoteId === null) return;
+    var fragments = shownQuotes.fragmentsByQuote.get(activeQuoteId) || [];
+    setClass(fragments, "is-active", false);
+    setClass(linkedNodes(activeQuoteId), "is-linked", false);
+    if (fragments[0]) fragments[0].removeAttribute("aria-describedby");
+    byId("quote-tip").hidden = true;
+    activeQuoteId = null;
+  }
+
+  function wireQuoteEvents() {
+    var articleView = byId("article-text-view");
+    function quoteIdAt(target) {
+      var node = target && target.closest ? target.closest("mark.quote") : null;
+      return node ? node.dataset.quoteId : null;
+    }
+    /* Off a quote, the tooltip goes back to the focused quote, if any. */
+    function settleOnFocus() {
+      var focusedId = quoteIdAt(document.activeElement);
+      if (focusedId) activateQuote(focusedId);
+      else deactivateQuote();
+    }
+    articleView.addEventListener("mouseover", function (event) {
+      var id = quoteIdAt(event.target);
+      if (id) activateQuote(id);
+      else settleOnFocus();
+    });
+    articleView.addEventListener("mouseleave", settleOnFocus);
+    articleView.addEventListener("focusin", function (event) {
+      var id = quoteIdAt(event.target);
+      if (id) activateQuote(id);
+    });
+    articleView.addEventListener("focusout", function (event) {
+      if (!articleView.contains(event.relatedTarget)) deactivateQuote();
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") deactivateQuote();
+    });
+    window.addEventListener("resize", function () {
+      if (activeQuoteId !== null) placeTooltip(byId("quote-tip"), shownQuotes.fragmentsByQuote.get(activeQuoteId)[0]);
+    });
+  }
+
+  // ------------------------------------------------------ views and errors
+
+  var VIEWS = ["submit-view", "status-view", "error-view", "result-view"];
+
+  function showView(id, keepSubmit) {
+    VIEWS.forEach(function (view) {
+      byId(view).hidden = !(view === id || (keepSubmit && view === "submit-view"));
+    });
+  }
+
+  function showStatus(message) {
+    byId("status-text").textContent = message;
+    showView("status-view", !document.body.dataset.articleId);
+  }
+
+  /* Plain-words explanations of what went wrong, by HTTP status. */
+  var ERROR_TITLES = {
+    400: "The article could not be read",
+    404: "No result with this address",
+    413: "The article is too large",
+    415: "The article must be plain text",
+    429: "Too many requests right now",
+    503: "The service is unavailable right now"
+  };
+  var ERROR_ADVICE = {
+    404: "The link may be mistyped, or the result has expired. Submit the article again to get a fresh result.",
+    413: "Try a shorter article or split it into parts.",
+    429: "Wait a moment and try again.",
+    503: "Its queue or store cannot be reached. Try again in a minute."
+  };
+
+  function showError(status, apiMessage, keepSubmit) {
+    byId("error-title").textContent = ERROR_TITLES[status] ||
+      (status >= 500 ? "Something went wrong on the server" : "The request was refused");
+    var detail = [apiMessage, ERROR_ADVICE[status]].filter(Boolean).join(" ");
+    byId("error-detail").textContent = detail;
+    showView("error-view", keepSubmit);
+  }
+
+  /* Fetch JSON; resolves to {status, body} and never rejects on HTTP errors. */
+  function requestJson(url, options) {
+    return fetch(url, options).then(function (response) {
+      return response.text().then(function (raw) {
+        var body = null;
+        try { body = raw ? JSON.parse(raw) : null; } catch (ignored) { body = null; }
+        return { status: response.status, body: body };
+      });
+    });
+  }
+
+  function apiErrorMessage(body) {
+    return body && body.error && body.error.message ? String(body.error.message) : "";
+  }
+
+  // ------------------------------------------------- following one article
+
+  var STATUS_MESSAGES = {
+    queued: "Queued: waiting for a free worker…",
+    processing: "Finding the quotes and their speakers…"
+  };
+
+  function rememberText(articleId, text) {
+    try { window.sessionStorage.setItem(TEXT_STORAGE_PREFIX + articleId, text); } catch (ignored) { /* storage full or disabled */ }
+  }
+
+  function recallText(articleId) {
+    try { return window.sessionStorage.getItem(TEXT_STORAGE_PREFIX + articleId); } catch (ignored) { return null; }
+  }
+
+  /* Poll the article until it is done or failed, then render it. */
+  function follow(articleId, knownText) {
+    var started = Date.now();
+    var retries = 0;
+    var keepSubmit = !document.body.dataset.articleId;
+    function poll(wait) {
+      var url = apiUrl(articleId) + (wait ? "?wait=" + wait : "");
+      requestJson(url).then(function (answer) {
+        var body = answer.body || {};
+        if (answer.status === 200 && body.status === "done") {
+          var text = typeof body.text === "string" ? body.text : knownText || recallText(articleId);
+          if (text === null || text === undefined) {
+            showError(0, "The result is ready but the service did not return the article text, so it cannot be shown here. The JSON result has the quotes.", keepSubmit);
+            return;
+          }
+          renderResult(articleId, text, body.result || {}, body.links);
+          return;
+        }
+        if (answer.status === 200 && body.status === "failed") {
+          var reason = body.error && body.error.message ? body.error.message : "no reason given";
+          byId("error-title").textContent = "The article could not be processed";
+          byId("error-detail").textContent = "The engine gave up on it: " + reason;
+          showView("error-view", keepSubmit);
+          return;
+        }
+        if (answer.status === 200 && STATUS_MESSAGES[body.status]) {
+          retries = 0;
+          var seconds = Math.round((Date.now() - started) / 1000);
+          showStatus(STATUS_MESSAGES[body.status] + (seconds >= 2 ? " (" + seconds + " s)" : ""));
+          poll(WAIT_SECONDS);
+          return;
+        }
+        if (answer.status === 503 && retries < MAX_TRANSIENT_RETRIES) {
+          retries += 1;
+          showStatus("The service is busy or restarting; retrying…");
+          window.setTimeout(function () { poll(WAIT_SECONDS); }, 1000 * retries);
+          return;
+        }
+        showError(answer.status, apiErrorMessage(answer.body), keepSubmit);
+      }, function () {
+        if (retries < MAX_TRANSIENT_RETRIES) {
+          retries += 1;
+          showStatus("Lost contact with the service; retrying…");
+          window.setTimeout(function () { poll(WAIT_SECONDS); }, 1000 * retries);
+          return;
+        }
+        showError(0, "Could not reach the whosaid service. Check your connection and try again.", keepSubmit);
+      });
+    }
+    showStatus("Loading…");
+    poll(0);
+  }
+
+  // ------------------------------------------------------------ submitting
+
+  function submitArticle(text) {
+    var button = byId("submit-button");
+    if (!text.trim()) {
+      showError(400, "There is no text to analyse: paste an article or choose a file first.", true);
+      return;
+    }
+    button.disabled = true;
+    showStatus("Sending the article…");
+    requestJson(API_ROOT, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "Accept": "application/json" },
+      body: JSON.stringify({ text: text })
+    }).then(function (answer) {
+      button.disabled = false;
+      var body = answer.body || {};
+      if ((answer.status === 200 || answer.status === 202) && body.id) {
+        var articleId = String(body.id);
+        rememberText(articleId, text);
+        window.history.pushState({ articleId: articleId }, "", articleUrl(articleId));
+        document.body.dataset.articleId = articleId;
+        if (answer.status === 200 && body.status === "done" && body.result) {
+          renderResult(articleId, text, body.result, body.links);
+        } else {
+          follow(articleId, text);
+        }
+        return;
+      }
+      showError(answer.status, apiErrorMessage(answer.body), true);
+    }, function () {
+      button.disabled = false;
+      showError(0, "Could not reach the whosaid service. Check your connection and try again.", true);
+    });
+  }
+
+  function wireSubmitForm() {
+    var form = byId("submit-form");
+    var textarea = byId("article-text");
+    var fileInput = byId("article-file");
+    fileInput.addEventListener("change", function () {
+      var file = fileInput.files && fileInput.files[0];
+      if (!file) return;
+      file.text().then(function (content) {
+        textarea.value = content;
+        textarea.focus();
+      }, function () {
+        showError(400, "The file “" + file.name + "” could not be read as text.", true);
+      });
+    });
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      submitArticle(textarea.value);
+    });
+  }
+
+  function start() {
+    wireSubmitForm();
+    wireQuoteEvents();
+    window.addEventListener("popstate", function () { window.location.reload(); });
+    var articleId = document.body.dataset.articleId;
+    if (articleId) follow(articleId, null);
+    else showView("submit-view");
+  }
+
+  document.addEventListener("DOMContentLoaded", start);
+})();
