@@ -1,0 +1,139 @@
+"""Find the cue of a quotation: the speech verb (or `according to`) and its speaker.
+
+A quote's cue sits in the writer's words around it, in the same sentence:
+after it (`"...," said Sverdlin`, `"...," she said`) or before it
+(`Sakunts said: "..."`, `he told reporters, "..."`). The windows stop at the
+sentence end, at the neighbouring quotes and at the paragraph end, so a cue is
+never borrowed from another sentence. The speaker is the subject of the speech
+verb in the parse, or the noun right after an inverted verb (`said the man`).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Token
+
+from attribution import lexicon
+from attribution.parse import ParsedText
+
+SENTENCE_FINAL = {".", "!", "?"}
+SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
+VERB_TAGS = {"VBD", "VBZ", "VBP", "VBG", "VBN", "VB"}
+CLOSE_CUE_TOKENS = 6
+
+
+@dataclass(frozen=True)
+class Cue:
+    """A speech cue: the cue words, and the head token of who spoke (if found)."""
+
+    tokens: tuple[Token, ...]
+    speaker: Token | None
+    position: str  # "after" | "before" | "inside"
+
+
+def is_speech_verb(token: Token) -> bool:
+    return token.lemma_.lower() in lexicon.SPEECH_VERBS and token.tag_ in VERB_TAGS
+
+
+def is_according(token: Token) -> bool:
+    return token.lower_ == "according" and token.i + 1 < len(token.doc) and token.doc[token.i + 1].lower_ == "to"
+
+
+def window_after(parsed: ParsedText, start: int, end: int) -> list[Token]:
+    """Tokens from `start` to the end of the sentence (or `end`)."""
+    tokens = []
+    for token in parsed.tokens_between(start, end):
+        if token.text in SENTENCE_FINAL or token.text in {"\u201c", "\u201d", '"'}:
+            break
+        tokens.append(token)
+    return tokens
+
+
+def window_before(parsed: ParsedText, start: int, end: int) -> list[Token]:
+    """Tokens from the start of the sentence (not before `start`) up to `end`."""
+    tokens = parsed.tokens_between(start, end)
+    for index in range(len(tokens) - 1, -1, -1):
+        if tokens[index].text in SENTENCE_FINAL:
+            return tokens[index + 1:]
+    return tokens
+
+
+def subject_of(verb: Token, allowed: set[int]) -> Token | None:
+    """The speaker of a speech verb: its subject, or that of the verb it hangs on."""
+    head = verb
+    for _ in range(3):
+        for child in head.children:
+            if child.dep_ in SUBJECT_DEPS and child.i in allowed:
+                return child
+        if head.dep_ in {"conj", "xcomp", "advcl", "relcl"} and head.head is not head:
+            if head.dep_ == "relcl" and head.head.i in allowed:
+                return head.head
+            head = head.head
+        else:
+            break
+    return None
+
+
+def according_to_object(token: Token) -> Token | None:
+    to = token.doc[token.i + 1]
+    for child in to.children:
+        if child.dep_ == "pobj":
+            return child
+    for following in token.doc[to.i + 1:to.i + 6]:
+        if following.pos_ in {"PROPN", "NOUN", "PRON"}:
+            return following
+    return None
+
+
+def inverted_subject(verb: Token, window: list[Token]) -> Token | None:
+    """`said Sverdlin` / `said the man`: the first nominal after the verb, if any."""
+    after = [t for t in window if t.i > verb.i]
+    for token in after[:6]:
+        if token.pos_ in {"PROPN", "NOUN", "PRON"}:
+            head = token
+            while head.head is not head and head.head.pos_ in {"PROPN", "NOUN"} and head.dep_ in {"compound", "flat", "amod"}:
+                head = head.head
+            return head
+        if token.pos_ not in {"DET", "ADJ", "ADV", "PUNCT"}:
+            break
+    return None
+
+
+def cue_in(window: list[Token], prefer_last: bool) -> Cue | None:
+    allowed = {t.i for t in window}
+    candidates = [t for t in window if is_speech_verb(t) or is_according(t)]
+    if prefer_last:
+        candidates.reverse()
+    for verb in candidates:
+        if is_according(verb):
+            speaker = according_to_object(verb)
+            return Cue((verb, verb.doc[verb.i + 1]), speaker, "")
+        speaker = subject_of(verb, allowed)
+        if speaker is None:
+            speaker = inverted_subject(verb, window)
+        if speaker is not None:
+            return Cue((verb,), speaker, "")
+    return None
+
+
+def find_cue(parsed: ParsedText, content_end: int, ends_sentence: bool, opener: int, closer: int | None,
+             floor: int, ceiling: int) -> Cue | None:
+    """The cue of the quote whose marks are at `opener`/`closer`.
+
+    `floor`/`ceiling` bound the search (previous/next quote or paragraph edge).
+    """
+    after: list[Token] = []
+    if closer is not None:
+        after = window_after(parsed, closer + 1, ceiling)
+    before = window_before(parsed, floor, opener)
+    right = cue_in(after, prefer_last=False)
+    if right is not None:
+        distance = right.tokens[0].i - after[0].i
+        if not ends_sentence or (distance <= CLOSE_CUE_TOKENS and after[0].text[:1].islower()) or distance <= 2:
+            return Cue(right.tokens, right.speaker, "after")
+    left = cue_in(before, prefer_last=True)
+    if left is not None:
+        return Cue(left.tokens, left.speaker, "before")
+    if right is not None and not ends_sentence:
+        return Cue(right.tokens, right.speaker, "after")
+    return None

@@ -1,0 +1,166 @@
+"""The attribution pipeline: text in, quotes with speakers out.
+
+segment + parse -> quote marks -> classify spans -> cues and speaker mentions
+-> resolve mentions (names, pronouns, descriptions, continuation) -> speakers.
+Each stage lives in its own module; this one only wires them together.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Token
+
+from attribution import marks, quotes
+from attribution.cues import Cue, find_cue
+from attribution.mentions import name_mentions
+from attribution.model import load_model, model_name
+from attribution.parse import ParsedText, parse
+from attribution.reported import find_reported
+from attribution.resolve import Resolved, Resolver
+from attribution.result import Attribution, Quote, TextSpan
+from attribution.speakers import SpeakerRegistry
+
+ENGINE_NAME = "whosaid"
+ENGINE_VERSION = "0.1.0"
+
+CONFIDENCE = {"name": 0.9, "organization": 0.8, "according to": 0.85, "pronoun": 0.75, "description": 0.7,
+              "same paragraph": 0.65, "continuation": 0.6, "colon introduction": 0.6, "none": 0.3}
+
+
+def engine_info() -> dict:
+    """Name, version and spaCy model of this engine (the model is not loaded)."""
+    return {"name": ENGINE_NAME, "version": ENGINE_VERSION, "model": model_name()}
+
+
+@dataclass
+class Found:
+    """A quote in the making: span, kind, and who said it if known."""
+
+    start: int
+    end: int
+    kind: str
+    paragraph: int
+    cue: tuple[Token, ...] | None
+    speaker: Resolved | None
+    method: str
+    opener: int | None = None
+    closer: int | None = None
+
+
+def attribute(text: str) -> Attribution:
+    """Find every quotation in `text` and who said it."""
+    if not isinstance(text, str):
+        raise TypeError(f"attribute() needs a str, got {type(text).__name__}")
+    parsed = parse(text)
+    spans = []
+    for span in marks.quoted_spans(text, parsed.paragraphs):
+        quote = quotes.classify(text, span, parsed.paragraphs[span.paragraph].start)
+        if quote is not None:
+            spans.append(quote)
+    resolver = Resolver(parsed, name_mentions(parsed), [(q.opener, q.end) for q in spans])
+    found = _direct_quotes(parsed, spans, resolver)
+    found += _reported_quotes(parsed, resolver, found)
+    found.sort(key=lambda f: f.start)
+    return _assemble(parsed, found, resolver)
+
+
+def _direct_quotes(parsed: ParsedText, spans: list[quotes.QuoteSpan], resolver: Resolver) -> list[Found]:
+    found: list[Found] = []
+    for index, span in enumerate(spans):
+        paragraph = parsed.paragraphs[span.paragraph]
+        previous = spans[index - 1] if index and spans[index - 1].paragraph == span.paragraph else None
+        following = spans[index + 1] if index + 1 < len(spans) and spans[index + 1].paragraph == span.paragraph else None
+        floor = (previous.closer + 1 if previous.closer is not None else previous.end) if previous else paragraph.start
+        ceiling = following.opener if following else paragraph.end
+        content = parsed.text[span.start:span.end].rstrip()
+        ends_sentence = content[-1:] in ".!?"
+        cue = find_cue(parsed, span.end, ends_sentence, span.opener, span.closer, floor, ceiling)
+        speaker, method = _speaker_from_cue(resolver, cue)
+        found.append(Found(span.start, span.end, span.kind, span.paragraph, cue.tokens if cue else None,
+                           speaker, method, span.opener, span.closer))
+    _continue_speakers(parsed, found)
+    return found
+
+
+def _speaker_from_cue(resolver: Resolver, cue: Cue | None) -> tuple[Resolved | None, str]:
+    if cue is None or cue.speaker is None:
+        return None, "none"
+    resolved = resolver.resolve(cue.speaker, resolver.parsed.start(cue.tokens[0]))
+    if resolved is None:
+        return None, "none"
+    method = "according to" if cue.tokens[0].lower_ == "according" else resolved.method
+    return resolved, method
+
+
+def _continue_speakers(parsed: ParsedText, found: list[Found]) -> None:
+    """Give cue-less quotes the speaker of their paragraph or of the previous one."""
+    for index, quote in enumerate(found):
+        if quote.speaker is not None:
+            continue
+        same = [f for f in found if f.paragraph == quote.paragraph and f.speaker is not None and f is not quote]
+        if same:
+            nearest = min(same, key=lambda f: abs(f.start - quote.start))
+            quote.speaker, quote.method = nearest.speaker, "same paragraph"
+            continue
+        paragraph = parsed.paragraphs[quote.paragraph]
+        opens_paragraph = quote.opener is not None and quote.opener <= paragraph.start + 1
+        earlier = [f for f in found[:index] if f.paragraph == quote.paragraph - 1 and f.speaker is not None]
+        if opens_paragraph and earlier:
+            quote.speaker, quote.method = earlier[-1].speaker, "continuation"
+
+
+def _reported_quotes(parsed: ParsedText, resolver: Resolver, direct: list[Found]) -> list[Found]:
+    found: list[Found] = []
+    taken = [(f.opener if f.opener is not None else f.start, (f.closer + 1) if f.closer is not None else f.end)
+             for f in direct]
+    for reported in find_reported(parsed):
+        length = reported.end - reported.start
+        quoted = sum(max(0, min(b, reported.end) - max(a, reported.start)) for a, b in taken)
+        if quoted > 0.5 * length:
+            continue
+        if any(_iou((reported.start, reported.end), (f.start, f.end)) >= 0.5 for f in found):
+            continue
+        speaker = None
+        method = "none"
+        if reported.speaker is not None:
+            speaker = resolver.resolve(reported.speaker, parsed.start(reported.cue[0]))
+            if speaker is not None:
+                method = "according to" if reported.cue[0].lower_ == "according" else speaker.method
+        found.append(Found(reported.start, reported.end, "indirect", parsed.paragraph_of(reported.start),
+                           reported.cue, speaker, method))
+    return found
+
+
+def _iou(a: tuple[int, int], b: tuple[int, int]) -> float:
+    inter = max(0, min(a[1], b[1]) - max(a[0], b[0]))
+    union = max(a[1], b[1]) - min(a[0], b[0])
+    return inter / union if union else 0.0
+
+
+def _assemble(parsed: ParsedText, found: list[Found], resolver: Resolver) -> Attribution:
+    text = parsed.text
+    registry = SpeakerRegistry()
+    result: list[Quote] = []
+    for number, item in enumerate(found, 1):
+        speaker_ref = None
+        mention = None
+        if item.speaker is not None:
+            s = item.speaker
+            mention = TextSpan(s.mention[0], s.mention[1], text[s.mention[0]:s.mention[1]])
+            speaker_ref = registry.add(s.name, s.kind, s.description, mention).ref()
+        cue = None
+        if item.cue:
+            start, end = parsed.start(item.cue[0]), parsed.end(item.cue[-1])
+            cue = TextSpan(start, end, text[start:end])
+        result.append(Quote(f"q{number}", item.start, item.end, text[item.start:item.end], item.kind, speaker_ref,
+                            mention, cue, item.method, CONFIDENCE.get(item.method, 0.5), item.paragraph))
+    for name, descriptions in resolver.description_text.items():
+        registry.add_descriptions(name, descriptions)
+    for mention in resolver.names:
+        registry.add_mention(resolver.canonical(mention), TextSpan(mention.start, mention.end, mention.text))
+    return Attribution(result, registry.speakers())
+
+
+def warm_up() -> None:
+    """Load the spaCy model now rather than on the first request."""
+    load_model()

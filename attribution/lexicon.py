@@ -1,0 +1,95 @@
+"""Word lists the rules rely on: speech verbs, titles, organisation nouns, names.
+
+Kept in one place so a rule never carries its own private copy of a list.
+"""
+from __future__ import annotations
+
+# Lemmas of verbs that introduce what someone said (direct or reported speech).
+SPEECH_VERBS = frozenset("""
+say tell add ask answer reply respond note explain state declare announce claim insist argue contend
+maintain assert warn caution write tweet post report acknowledge admit concede confirm deny recall
+remark comment observe suggest propose predict promise vow pledge threaten urge demand complain
+boast brag joke quip muse wonder testify allege charge accuse counter retort rebut continue conclude
+emphasize emphasise stress reiterate repeat point mention reveal disclose indicate estimate add
+concur agree disagree object protest lament acknowledge recount describe shout yell scream cry
+whisper mutter murmur exclaim snap laugh sigh chuckle tweete blog text email predict forecast
+reckon opine declare proclaim announce inform assure remind advise recommend instruct order
+""".split())
+
+# Reported speech without marks is only taken from these (no beliefs, no findings).
+REPORTING_VERBS = frozenset("""
+say tell add ask note explain state declare announce claim insist argue contend maintain assert warn
+caution write tweet report acknowledge admit concede confirm deny recall remark comment observe
+suggest predict promise vow pledge threaten urge complain boast testify allege charge counter
+reiterate stress emphasize emphasise repeat reveal disclose indicate estimate concur agree inform
+assure remind advise respond reply answer
+""".split())
+
+TITLES = frozenset("""
+mr mr. mrs mrs. ms ms. miss dr dr. prof prof. sir dame lord lady rev rev. fr fr.
+president vice sen sen. senator rep rep. representative gov gov. governor lt lt. gen gen. general
+col col. maj maj. capt capt. sgt sgt. adm adm. secretary minister premier chancellor mayor judge
+justice chairman chairwoman chair chief director commissioner ambassador attorney speaker leader
+sheriff officer detective professor pastor pope king queen prince princess sheikh ayatollah
+candidate nominee congressman congresswoman councilman councilwoman councillor assemblyman
+state former the then acting deputy u.s. us house senate majority minority whip press spokesman
+spokeswoman spokesperson
+""".split())
+
+ORGANISATION_HEADS = frozenset("""
+ministry department office agency committee commission council party campaign government administration
+court police army military service company corporation corp corp. inc inc. ltd group association
+union university institute foundation center centre bureau board authority organization organisation
+network news times post journal press agency newspaper magazine television radio tv channel
+cnn nbc cbs abc msnbc fox reuters ap bbc pentagon kremlin congress senate house parliament
+embassy consulate fund bank federation league coalition alliance movement team club firm
+""".split())
+
+PERSON_NOUNS = frozenset("""
+man woman person official spokesman spokeswoman spokesperson source aide adviser advisor analyst
+expert lawyer attorney activist defender leader president senator governor minister secretary
+candidate voter resident soldier officer director chief head chairman member worker student
+teacher professor doctor author writer reporter journalist economist strategist consultant
+strategist pollster supporter critic opponent friend mother father son daughter wife husband
+brother sister boy girl neighbor neighbour witness victim owner manager executive diplomat
+representative lawmaker legislator congressman congresswoman senator deputy mayor judge
+prosecutor investigator commander general colonel captain sergeant officer policeman
+""".split())
+
+MALE_PRONOUNS = frozenset({"he", "him", "his", "himself"})
+FEMALE_PRONOUNS = frozenset({"she", "her", "hers", "herself"})
+PLURAL_PRONOUNS = frozenset({"they", "them", "their", "themselves", "we"})
+FIRST_PERSON = frozenset({"i", "we", "me", "us"})
+
+MALE_TITLES = frozenset({"mr", "mr.", "sir", "lord", "king", "prince", "congressman", "councilman", "chairman",
+                         "father", "son", "brother", "husband", "man", "boy", "spokesman", "assemblyman"})
+FEMALE_TITLES = frozenset({"mrs", "mrs.", "ms", "ms.", "miss", "dame", "lady", "queen", "princess",
+                           "congresswoman", "councilwoman", "chairwoman", "mother", "daughter", "sister",
+                           "wife", "woman", "girl", "spokeswoman"})
+
+MALE_FIRST_NAMES = frozenset("""
+james john robert michael william david richard joseph thomas charles christopher daniel matthew anthony
+mark donald steven paul andrew joshua kenneth kevin brian george timothy ronald edward jason jeffrey ryan
+jacob gary nicholas eric jonathan stephen larry justin scott brandon benjamin samuel gregory alexander
+frank patrick raymond jack dennis jerry tyler aaron jose adam nathan henry douglas zachary peter kyle
+ethan walter noah jeremy christian keith roger terry gerald harold sean austin carl arthur lawrence
+dylan jesse jordan bryan billy joe bruce gabriel logan albert willie alan juan wayne elijah randy roy
+vincent ralph eugene russell bobby mason philip louis barack bernie ted marco jeb rand mike chris ben
+bill newt mitch harry chuck vladimir dmitri grigori artur vadim sergei boris nikolai ivan igor francois
+emmanuel jim tom tim bob dick rick ron don steve dave dan greg jeff joel josh ken
+reince rudy rush newt hugh lou abe al ed fred karl kurt lars luis carlos jorge pedro ali omar
+mohammed muhammad ahmed hassan abdul xi li jean pierre jacques klaus hans recep bashar bibi
+""".split())
+
+FEMALE_FIRST_NAMES = frozenset("""
+mary patricia jennifer linda elizabeth barbara susan jessica sarah karen nancy lisa betty margaret sandra
+ashley kimberly emily donna michelle dorothy carol amanda melissa deborah stephanie rebecca sharon laura
+cynthia kathleen amy shirley angela helen anna brenda pamela nicole emma samantha katherine christine
+debra rachel catherine carolyn janet ruth maria heather diane virginia julie joyce victoria olivia kelly
+christina lauren joan evelyn judith megan cheryl andrea hannah martha jacqueline frances gloria ann teresa
+kathryn sara janice jean alice madison doris abigail julia judy grace denise amber marilyn beverly danielle
+theresa sophia marie diana brittany natalie isabella charlotte rose alexis kayla hillary sarah nikki carly
+elizabeth nancy debbie kellyanne huma hope ivanka melania chelsea michele elise kirsten tammy dianne
+marine theresa sheryl condoleezza condi madeleine kamala tulsi jill stacey valerie katie
+kate maggie meghan megyn lena maxine nina olga irina svetlana natalia yulia tatiana
+""".split())

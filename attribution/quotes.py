@@ -1,0 +1,94 @@
+"""Classify quoted spans: a direct quote, a mixed (partial) quote, or not a quote.
+
+Direct: the quote stands as a sentence or clause of its own: it opens its
+sentence, or follows a colon, a comma or a speech verb. Mixed: a fragment woven
+into the writer's sentence (`called the plan "reckless"`). Not a quote: text in
+parentheses that is only the quote (translated names, `("Go by the forest")`),
+and short title-cased fragments with no speech around them (titles of shows,
+books and songs, nicknames), scare quotes of one or two words.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from attribution import lexicon
+from attribution.marks import MarkedSpan
+
+_WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
+_SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)\]]*\s")
+_TRAILING_PUNCT = ".,;:!?\u2026"
+
+
+@dataclass(frozen=True)
+class QuoteSpan:
+    """A quoted span that is a real quotation."""
+
+    start: int
+    end: int
+    opener: int
+    closer: int | None
+    paragraph: int
+    kind: str  # "direct" | "mixed"
+    continues: bool
+
+
+def _lead(text: str, span: MarkedSpan, paragraph_start: int) -> str:
+    """The writer's text from the start of the sentence up to the opening mark."""
+    before = text[paragraph_start:span.opener]
+    last_end = None
+    for match in _SENTENCE_END.finditer(before):
+        last_end = match.end()
+    return before[last_end:] if last_end is not None else before
+
+
+def _is_parenthetical(text: str, span: MarkedSpan) -> bool:
+    before = text[:span.opener].rstrip()
+    after_position = (span.closer + 1) if span.closer is not None else span.end
+    after = text[after_position:after_position + 3].lstrip()
+    return before.endswith("(") and after.startswith(")")
+
+
+def classify(text: str, span: MarkedSpan, paragraph_start: int) -> QuoteSpan | None:
+    """The quote kind of a marked span, or None when it is not a quotation."""
+    content = text[span.start:span.end]
+    words = _WORD.findall(content)
+    if not words:
+        return None
+    if _is_parenthetical(text, span):
+        return None
+    lead = _lead(text, span, paragraph_start).rstrip()
+    lead_words = _WORD.findall(lead)
+    stripped = content.strip()
+    ends_sentence = stripped[-1:] in ".!?" if stripped else False
+    opens_sentence = not lead_words
+    after_colon_or_comma = lead.endswith((":", ",", "\u2014", "-", "\u2013"))
+    after_speech_verb = bool(lead_words) and lead_words[-1].lower() in _SPEECH_FORMS
+    if opens_sentence or after_colon_or_comma or (after_speech_verb and stripped[:1].isupper()):
+        kind = "direct"
+    else:
+        kind = "mixed"
+    if kind == "mixed" or (span.closer is not None and not ends_sentence and len(words) <= 4):
+        if _looks_like_name_or_title(words, stripped) or len(words) <= 2 and not stripped.endswith(("!", "?")):
+            return None
+    return QuoteSpan(span.start, span.end, span.opener, span.closer, span.paragraph, kind, span.continues)
+
+
+def _looks_like_name_or_title(words: list[str], content: str) -> bool:
+    """Title-cased short fragments without clause punctuation: names of things."""
+    if len(words) > 6 or content.rstrip(_TRAILING_PUNCT) != content.rstrip():
+        return False
+    small = {"of", "the", "a", "an", "and", "in", "on", "for", "to", "at", "by", "with", "or", "is"}
+    return all(w[0].isupper() or w.isdigit() or w.lower() in small for w in words) and words[0][0].isupper()
+
+
+def _speech_forms() -> frozenset[str]:
+    forms = set()
+    for verb in lexicon.SPEECH_VERBS:
+        stem = verb[:-1] if verb.endswith("e") else verb
+        forms.update({verb, verb + "s", stem + "ed", stem + "ing", verb + "d"})
+    forms.update({"said", "told", "wrote", "says", "asked", "added", "tweeted", "saying", "telling"})
+    return frozenset(forms)
+
+
+_SPEECH_FORMS = _speech_forms()

@@ -1,0 +1,90 @@
+"""Reported speech without quote marks, read off the dependency parse.
+
+- `X said (that) CLAUSE`, `X told reporters CLAUSE`: a reporting verb with a
+  clausal complement; the quote is the complement without "that" and without
+  the final punctuation.
+- `CLAUSE, X said.` and `The goal, he said, is ...`: the complement before the
+  verb, or the clause the parenthetical cue hangs on.
+- `according to X, CLAUSE` / `CLAUSE, according to X`: the clause the phrase
+  attaches to, minus the phrase.
+Only reporting verbs count (lexicon.REPORTING_VERBS): beliefs ("thinks") and
+findings are not quotes.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Token
+
+from attribution import lexicon
+from attribution.cues import VERB_TAGS, according_to_object, is_according, subject_of
+from attribution.parse import ParsedText
+
+EDGE_WORDS = {"that"}
+MIN_TOKENS = 3
+
+
+@dataclass(frozen=True)
+class ReportedSpeech:
+    start: int
+    end: int
+    cue: tuple[Token, ...]
+    speaker: Token | None
+
+
+def _span(parsed: ParsedText, tokens: list[Token]) -> tuple[int, int] | None:
+    tokens = sorted(tokens, key=lambda t: t.i)
+    while tokens and (tokens[0].is_punct or tokens[0].lower_ in EDGE_WORDS and tokens[0].dep_ == "mark"
+                      or tokens[0].is_space):
+        tokens.pop(0)
+    while tokens and (tokens[-1].is_punct or tokens[-1].is_space):
+        tokens.pop()
+    if len([t for t in tokens if not t.is_punct]) < MIN_TOKENS:
+        return None
+    return parsed.start(tokens[0]), parsed.end(tokens[-1])
+
+
+def _contiguous(tokens: list[Token], anchor: Token) -> list[Token]:
+    """The run of consecutive token indices containing `anchor`."""
+    indices = {t.i for t in tokens}
+    low = high = anchor.i
+    while low - 1 in indices:
+        low -= 1
+    while high + 1 in indices:
+        high += 1
+    return [t for t in tokens if low <= t.i <= high]
+
+
+def find_reported(parsed: ParsedText) -> list[ReportedSpeech]:
+    """All unmarked reported-speech clauses in the article."""
+    found: list[ReportedSpeech] = []
+    for token in parsed.tokens():
+        if is_according(token):
+            clause_head = token.head
+            if clause_head is token:
+                continue
+            excluded = {t.i for t in token.subtree}
+            clause = [t for t in clause_head.subtree if t.i not in excluded]
+            if clause_head.i in excluded or not clause:
+                continue
+            span = _span(parsed, _contiguous(clause, clause_head))
+            if span:
+                found.append(ReportedSpeech(*span, (token, token.doc[token.i + 1]), according_to_object(token)))
+            continue
+        if token.lemma_.lower() not in lexicon.REPORTING_VERBS or token.tag_ not in VERB_TAGS:
+            continue
+        sentence = {t.i for t in token.sent}
+        speaker = subject_of(token, sentence)
+        complements = [c for c in token.children if c.dep_ == "ccomp"]
+        if complements:
+            clause = list(complements[0].subtree)
+        elif token.dep_ == "parataxis" and token.head is not token:
+            excluded = {t.i for t in token.subtree}
+            clause = [t for t in token.head.subtree if t.i not in excluded]
+            clause = _contiguous(clause, token.head) if token.head.i not in excluded else []
+        else:
+            continue
+        span = _span(parsed, clause)
+        if span and speaker is not None:
+            found.append(ReportedSpeech(*span, (token,), speaker))
+    return found

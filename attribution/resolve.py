@@ -1,0 +1,238 @@
+"""Resolve a speaker mention to who it is: a canonical name, or a description.
+
+- Names: a surname or partial name maps to the fullest form of that name in
+  the article ("Sverdlin" -> "Grigori Sverdlin"), preferring the closest
+  earlier full form when several people share a surname.
+- Pronouns: he/she go to the most recent person named before the cue whose
+  gender (from first names and titles) does not clash; they/we/I stay unnamed.
+- Descriptions: "the human rights activist" goes to the person whose earlier
+  appositive or pre-name description shares its content words ("Armenian
+  human rights defender Artur Sakunts"), "the senator" to a person titled
+  Sen.; otherwise the speaker is unnamed and the description says who.
+"""
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+
+from spacy.tokens import Token
+
+from attribution import lexicon
+from attribution.mentions import NameMention, mention_from_tokens, name_chain
+from attribution.parse import ParsedText
+
+PRONOUN_LOOKBACK_PARAGRAPHS = 4
+TITLE_WORDS = {"sen": "senator", "rep": "representative", "gov": "governor", "gen": "general", "lt": "lieutenant",
+               "col": "colonel", "capt": "captain", "sgt": "sergeant", "adm": "admiral", "dr": "doctor",
+               "prof": "professor", "pres": "president", "sec": "secretary", "atty": "attorney"}
+GENERIC_NOUNS = {"man", "woman", "person", "people", "official", "officials", "source", "sources", "member",
+                 "head", "one", "group", "former", "new", "top", "senior", "chief", "other", "state", "national"}
+DESCRIPTION_STOP = {"the", "a", "an", "this", "that", "these", "those", "of", "in", "on", "at", "for", "and", "'s", "’s"}
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """Who a mention refers to. `name` None means an unnamed speaker."""
+
+    name: str | None
+    kind: str
+    description: str | None
+    mention: tuple[int, int]
+    method: str
+    gender: str | None = None
+
+
+def _content_words(tokens) -> set[str]:
+    words = set()
+    for token in tokens:
+        word = token.lemma_.lower().rstrip(".")
+        word = TITLE_WORDS.get(word, word)
+        if token.is_punct or word in DESCRIPTION_STOP or token.pos_ in {"DET", "ADP", "PRON", "CCONJ"}:
+            continue
+        words.add(word)
+    return words
+
+
+class Resolver:
+    """Resolves speaker mentions within one article."""
+
+    def __init__(self, parsed: ParsedText, names: list[NameMention], quoted: list[tuple[int, int]]):
+        self.parsed = parsed
+        self.names = names
+        self.quoted = quoted
+        self._starts = [n.start for n in names]
+        self.outside = [n for n in names if not self._inside_quote(n.start)]
+        self._outside_starts = [n.start for n in self.outside]
+        self.gender: dict[str, str] = {}
+        self.kind: dict[str, str] = {}
+        self.descriptions: dict[str, set[str]] = {}
+        self.description_text: dict[str, list[str]] = {}
+        for mention in names:
+            canonical = self.canonical(mention)
+            if mention.gender and canonical not in self.gender:
+                self.gender[canonical] = mention.gender
+            if mention.kind != "unknown" and self.kind.get(canonical) != "person":
+                self.kind[canonical] = mention.kind
+        for mention in self.outside:
+            self._collect_descriptions(mention)
+
+    def _inside_quote(self, offset: int) -> bool:
+        return any(a <= offset < b for a, b in self.quoted)
+
+    def canonical(self, mention: NameMention) -> str:
+        """The fullest form of this name in the article."""
+        key = mention.key
+        if not key:
+            return mention.text
+        best: NameMention | None = None
+        best_score = None
+        for other in self.names:
+            other_key = other.key
+            if len(other_key) <= len(key) or other_key[-1] != key[-1] or not set(key) <= set(other_key):
+                continue
+            distance = mention.start - other.start
+            score = (len(other_key), distance >= 0, -abs(distance))
+            if best_score is None or score > best_score:
+                best, best_score = other, score
+        return " ".join(best.words if best else mention.words)
+
+    def _collect_descriptions(self, mention: NameMention) -> None:
+        token = self.parsed.token_at(mention.end - 1)
+        if token is None:
+            return
+        canonical = self.canonical(mention)
+        words = {TITLE_WORDS.get(t.lower().rstrip("."), t.lower().rstrip(".")) for t in mention.titles}
+        texts = []
+        head = token
+        while head.dep_ in {"compound", "flat"} and head.head is not head and head.head.pos_ == "PROPN":
+            head = head.head
+        modifiers = [t for t in head.lefts if t.dep_ in {"compound", "amod", "nmod"} and t.pos_ != "PROPN"]
+        for modifier in modifiers:
+            subtree = list(modifier.subtree)
+            words |= _content_words(subtree)
+            texts.append(" ".join(t.text for t in subtree))
+        for child in head.children:
+            if child.dep_ == "appos" and child.pos_ != "PROPN":
+                subtree = [t for t in child.subtree if t.dep_ not in {"relcl"}]
+                words |= _content_words([child] + [t for t in child.lefts])
+                texts.append(self.parsed.text[self.parsed.start(subtree[0]):self.parsed.end(subtree[-1])])
+        if words:
+            self.descriptions.setdefault(canonical, set()).update(words)
+        for text in texts:
+            self.description_text.setdefault(canonical, [])
+            if text not in self.description_text[canonical]:
+                self.description_text[canonical].append(text)
+
+    def resolve(self, token: Token, position: int) -> Resolved | None:
+        """Who `token` (a cue's speaker head) refers to."""
+        if token.pos_ == "PROPN" or name_chain(token):
+            return self._resolve_name(token)
+        if token.pos_ == "PRON":
+            return self._resolve_pronoun(token, position)
+        if token.pos_ in {"NOUN", "ADJ", "NUM"}:
+            return self._resolve_description(token, position)
+        return None
+
+    def _resolve_name(self, token: Token) -> Resolved | None:
+        chain = name_chain(token) or [token]
+        mention = mention_from_tokens(self.parsed, chain)
+        if mention is None:
+            return None
+        canonical = self.canonical(mention)
+        kind = self.kind.get(canonical, "person" if canonical in self.gender else mention.kind)
+        if kind == "unknown":
+            kind = "person"
+        return Resolved(canonical, kind, None, (mention.start, mention.end), "name", self.gender.get(canonical))
+
+    def _resolve_pronoun(self, token: Token, position: int) -> Resolved | None:
+        word = token.lower_
+        span = (self.parsed.start(token), self.parsed.end(token))
+        if word in lexicon.MALE_PRONOUNS or word in lexicon.FEMALE_PRONOUNS:
+            gender = "m" if word in lexicon.MALE_PRONOUNS else "f"
+            antecedent = self.person_before(position, gender)
+            if antecedent is not None:
+                canonical = self.canonical(antecedent)
+                return Resolved(canonical, "person", None, span, "pronoun", gender)
+            return Resolved(None, "person", token.text, span, "pronoun", gender)
+        if word in {"who", "that"} and token.head.head is not token.head:
+            return None
+        return Resolved(None, "unknown", token.text, span, "pronoun")
+
+    def person_before(self, position: int, gender: str | None) -> NameMention | None:
+        index = bisect.bisect_left(self._outside_starts, position) - 1
+        paragraph = self.parsed.paragraph_of(position)
+        while index >= 0:
+            mention = self.outside[index]
+            if paragraph - mention.paragraph > PRONOUN_LOOKBACK_PARAGRAPHS:
+                break
+            canonical = self.canonical(mention)
+            kind = self.kind.get(canonical, mention.kind)
+            known_gender = self.gender.get(canonical)
+            if kind == "person" and (gender is None or known_gender in (None, gender)):
+                return mention
+            index -= 1
+        return None
+
+    def _resolve_description(self, token: Token, position: int) -> Resolved | None:
+        for child in token.children:
+            if child.dep_ == "appos" and name_chain(child):
+                return self._resolve_name(child)
+        phrase = [t for t in token.subtree if t.dep_ not in {"relcl", "appos", "acl"} or t is token]
+        phrase = _trim_phrase(phrase, token)
+        start, end = self.parsed.start(phrase[0]), self.parsed.end(phrase[-1])
+        description = self.parsed.text[start:end]
+        head_word = token.lemma_.lower()
+        if head_word in lexicon.ORGANISATION_HEADS:
+            organisation = self._organisation_before(position, head_word)
+            if organisation is not None:
+                return Resolved(organisation, "organization", description, (start, end), "organization")
+            return Resolved(None, "organization", description, (start, end), "description")
+        words = _content_words(phrase) - GENERIC_NOUNS
+        if words:
+            match = self._described_person(words, position)
+            if match is not None:
+                return Resolved(match, "person", description, (start, end), "description", self.gender.get(match))
+        return Resolved(None, "person" if head_word in lexicon.PERSON_NOUNS else "unknown", description,
+                        (start, end), "description")
+
+    def _described_person(self, words: set[str], position: int) -> str | None:
+        index = bisect.bisect_left(self._outside_starts, position) - 1
+        seen = set()
+        while index >= 0:
+            canonical = self.canonical(self.outside[index])
+            index -= 1
+            if canonical in seen:
+                continue
+            seen.add(canonical)
+            if words & self.descriptions.get(canonical, set()):
+                return canonical
+        return None
+
+    def _organisation_before(self, position: int, head_word: str) -> str | None:
+        index = bisect.bisect_left(self._starts, position) - 1
+        while index >= 0:
+            mention = self.names[index]
+            if head_word in mention.key:
+                return self.canonical(mention)
+            index -= 1
+        return None
+
+
+def _trim_phrase(phrase: list[Token], head: Token) -> list[Token]:
+    """The contiguous run around the head, without edge punctuation."""
+    phrase = sorted(phrase, key=lambda t: t.i)
+    run = [head]
+    ordered = {t.i: t for t in phrase}
+    index = head.i - 1
+    while index in ordered:
+        run.insert(0, ordered[index])
+        index -= 1
+    index = head.i + 1
+    while index in ordered:
+        run.append(ordered[index])
+        index += 1
+    while len(run) > 1 and (run[0].is_punct or run[0].is_space):
+        run.pop(0)
+    while len(run) > 1 and (run[-1].is_punct or run[-1].is_space):
+        run.pop()
+    return run
