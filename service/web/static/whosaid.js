@@ -368,7 +368,6 @@
       var top = element("span", "speaker-top");
       top.appendChild(element("span", "badge sp-" + speaker.palette, speaker.badge));
       top.appendChild(element("span", "speaker-name" + (speaker.name ? "" : " is-unnamed"), speaker.label));
-      if (!speaker.name) top.appendChild(element("span", "tag", "unnamed"));
       var swatch = element("span", "swatch");
       swatch.setAttribute("aria-hidden", "true");
       top.appendChild(swatch);
@@ -378,7 +377,7 @@
       var share = words.total ? speaker.quotedWords / words.total : 0;
       var percent = Math.round(share * 100);
       button.appendChild(element("span", "speaker-stats",
-        speaker.quoteCount + (speaker.quoteCount === 1 ? " quote" : " quotes") + " · " + percent + "% of quoted words" +
+        (speaker.name ? "" : "unnamed · ") + speaker.quoteCount + (speaker.quoteCount === 1 ? " quote" : " quotes") + " · " + percent + "% of quoted words" +
         (speaker.kind && speaker.kind !== "unknown" && speaker.kind !== "person" ? " · " + speaker.kind : "")));
       var bar = element("span", "share-bar");
       bar.setAttribute("aria-hidden", "true");
