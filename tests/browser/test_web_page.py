@@ -317,3 +317,62 @@ def test_crossing_and_nested_spans_render_every_character_once(page, service_url
     page.locator("#speaker-list button", has_text="the gamma man").click()
     assert page.evaluate(COVERED_RUNS_SCRIPT, "mark.quote.is-selected") == [[11, 45]]
     assert page.evaluate(COVERED_RUNS_SCRIPT, ".mention.is-selected") == [[11, 16], [36, 45]]
+
+
+def test_a_text_file_can_be_uploaded(page, service_url, tmp_path: Path):
+    article = tmp_path / "article.txt"
+    article.write_text(SEED_TEXT, encoding="utf-8")
+    page.goto(service_url + "/")
+    page.set_input_files("#article-file", str(article))
+    page.wait_for_function("() => document.getElementById('article-text').value.length > 0")
+    assert page.input_value("#article-text") == SEED_TEXT
+
+
+@pytest.mark.parametrize(
+    ("status", "code", "words"),
+    [(413, "article_too_large", "too large"), (503, "store_unavailable", "unavailable"), (400, "invalid_utf8", "could not be read")],
+)
+def test_service_errors_are_shown_in_plain_words(page, service_url, status, code, words):
+    message = f"the service's own explanation ({code})"
+    page.route(
+        "**/v1/articles",
+        lambda route: route.fulfill(status=status, content_type="application/json", body=json.dumps({"error": {"code": code, "message": message}})),
+    )
+    page.goto(service_url + "/")
+    page.fill("#article-text", "\"Fine,\" she said.")
+    page.click("#submit-button")
+    page.wait_for_selector("#error-view:not([hidden])")
+    assert words in page.inner_text("#error-title").lower()
+    assert message in page.inner_text("#error-detail")
+    assert page.is_enabled("#submit-button"), "the form must stay usable after an error"
+
+
+def test_progress_is_shown_while_the_job_is_queued_and_processing(page, service_url):
+    states = iter(["queued", "processing"])
+    answers: list[str] = []
+
+    def answer(route):
+        status = next(states, "done")
+        answers.append(status)
+        body = {"id": "progress", "status": status}
+        if status == "done":
+            body |= {"text": "Nothing quoted.", "result": {"quotes": [], "speakers": [], "engine": {"name": "test", "version": "0", "model": "none"}}}
+        route.fulfill(status=200, content_type="application/json", body=json.dumps(body))
+
+    page.route("**/v1/articles/progress*", answer)
+    page.goto(service_url + "/articles/progress")
+    page.wait_for_selector("#status-view:not([hidden])")
+    page.wait_for_function("() => document.getElementById('status-text').textContent.includes('waiting for a free worker')")
+    page.wait_for_function("() => document.getElementById('status-text').textContent.includes('Finding the quotes')")
+    page.wait_for_selector("#result-view:not([hidden])", timeout=10_000)
+    assert answers == ["queued", "processing", "done"]
+    assert page.locator("#article-text-view").text_content() == "Nothing quoted."
+
+
+def test_a_failed_job_is_explained(page, service_url):
+    body = {"id": "broken", "status": "failed", "error": {"code": "engine_error", "message": "the worker ran out of time"}}
+    page.route("**/v1/articles/broken*", lambda route: route.fulfill(status=200, content_type="application/json", body=json.dumps(body)))
+    page.goto(service_url + "/articles/broken")
+    page.wait_for_selector("#error-view:not([hidden])")
+    assert "could not be processed" in page.inner_text("#error-title")
+    assert "the worker ran out of time" in page.inner_text("#error-detail")

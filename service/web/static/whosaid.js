@@ -12,6 +12,7 @@
   var WAIT_SECONDS = 20;
   var PALETTE_SIZE = 8;
   var MAX_TRANSIENT_RETRIES = 5;
+  var MIN_POLL_INTERVAL_MS = 1000;
   var TEXT_STORAGE_PREFIX = "whosaid:text:";
 
   var KIND_LABELS = {
@@ -565,6 +566,7 @@
     var keepSubmit = !document.body.dataset.articleId;
     function poll(wait) {
       var url = apiUrl(articleId) + (wait ? "?wait=" + wait : "");
+      var asked = Date.now();
       requestJson(url).then(function (answer) {
         var body = answer.body || {};
         if (answer.status === 200 && body.status === "done") {
@@ -587,7 +589,8 @@
           retries = 0;
           var seconds = Math.round((Date.now() - started) / 1000);
           showStatus(STATUS_MESSAGES[body.status] + (seconds >= 2 ? " (" + seconds + " s)" : ""));
-          poll(WAIT_SECONDS);
+          // A server that answers at once instead of holding the request is not polled in a tight loop.
+          window.setTimeout(function () { poll(WAIT_SECONDS); }, Math.max(0, MIN_POLL_INTERVAL_MS - (Date.now() - asked)));
           return;
         }
         if (answer.status === 503 && retries < MAX_TRANSIENT_RETRIES) {
