@@ -109,6 +109,15 @@ def rendered_quote(page, quote_id: str) -> dict:
     }
 
 
+def serve_fake_article(page, article_id: str, answers, text: str) -> None:
+    """Answer the page's API calls for `article_id` from the test: job documents from `answers()`, and the text."""
+    page.route(f"**/v1/articles/{article_id}/text", lambda route: route.fulfill(status=200, content_type="text/plain", body=text))
+    page.route(
+        f"**/v1/articles/{article_id}*",
+        lambda route: route.fulfill(status=200, content_type="application/json", body=json.dumps(answers())),
+    )
+
+
 def test_reference_article_shows_every_gold_quote_with_its_speaker(page, service_url, artifacts: Path):
     article_id = submit_through_page(page, service_url, SEED_TEXT)
     result = api_result(service_url, article_id)
@@ -295,9 +304,9 @@ def test_crossing_and_nested_spans_render_every_character_once(page, service_url
         quote("broken", 50, 20, ann),
         quote("outside", 60, 500, ann),
     ]
-    body = {"id": "synthetic", "status": "done", "text": text,
+    body = {"id": "synthetic", "status": "done",
             "result": {"quotes": quotes, "speakers": speakers, "engine": {"name": "test", "version": "0", "model": "none"}}}
-    page.route("**/v1/articles/synthetic*", lambda route: route.fulfill(status=200, content_type="application/json", body=json.dumps(body)))
+    serve_fake_article(page, "synthetic", lambda: body, text)
     page.goto(service_url + "/articles/synthetic")
     page.wait_for_selector("#result-view:not([hidden])", timeout=10_000)
 
@@ -351,15 +360,15 @@ def test_progress_is_shown_while_the_job_is_queued_and_processing(page, service_
     states = iter(["queued", "processing"])
     answers: list[str] = []
 
-    def answer(route):
+    def next_answer() -> dict:
         status = next(states, "done")
         answers.append(status)
         body = {"id": "progress", "status": status}
         if status == "done":
-            body |= {"text": "Nothing quoted.", "result": {"quotes": [], "speakers": [], "engine": {"name": "test", "version": "0", "model": "none"}}}
-        route.fulfill(status=200, content_type="application/json", body=json.dumps(body))
+            body["result"] = {"quotes": [], "speakers": [], "engine": {"name": "test", "version": "0", "model": "none"}}
+        return body
 
-    page.route("**/v1/articles/progress*", answer)
+    serve_fake_article(page, "progress", next_answer, "Nothing quoted.")
     page.goto(service_url + "/articles/progress")
     page.wait_for_selector("#status-view:not([hidden])")
     page.wait_for_function("() => document.getElementById('status-text').textContent.includes('waiting for a free worker')")
@@ -371,8 +380,28 @@ def test_progress_is_shown_while_the_job_is_queued_and_processing(page, service_
 
 def test_a_failed_job_is_explained(page, service_url):
     body = {"id": "broken", "status": "failed", "error": {"code": "engine_error", "message": "the worker ran out of time"}}
-    page.route("**/v1/articles/broken*", lambda route: route.fulfill(status=200, content_type="application/json", body=json.dumps(body)))
+    serve_fake_article(page, "broken", lambda: body, "")
     page.goto(service_url + "/articles/broken")
     page.wait_for_selector("#error-view:not([hidden])")
     assert "could not be processed" in page.inner_text("#error-title")
     assert "the worker ran out of time" in page.inner_text("#error-detail")
+
+
+def test_the_shareable_link_shows_the_result_in_another_browser(page, browser, service_url):
+    article_id = submit_through_page(page, service_url, SEED_TEXT)
+    share_href = page.get_attribute("#share-link", "href")
+    json_href = page.get_attribute("#json-link", "href")
+    assert share_href == f"/articles/{article_id}"
+    status, body = http_get_json(service_url + json_href)
+    assert status == 200 and body["id"] == article_id and body["status"] == "done"
+
+    other = browser.new_context()
+    try:
+        visitor = other.new_page()
+        response = visitor.goto(service_url + share_href)
+        assert response.status == 200
+        visitor.wait_for_selector("#result-view:not([hidden])", timeout=RESULT_TIMEOUT_MS)
+        assert visitor.locator("#article-text-view").text_content() == SEED_TEXT
+        assert visitor.locator("mark.quote.quote-first").count() == page.locator("mark.quote.quote-first").count()
+    finally:
+        other.close()

@@ -13,7 +13,6 @@
   var PALETTE_SIZE = 8;
   var MAX_TRANSIENT_RETRIES = 5;
   var MIN_POLL_INTERVAL_MS = 1000;
-  var TEXT_STORAGE_PREFIX = "whosaid:text:";
 
   var KIND_LABELS = {
     direct: "direct quote",
@@ -529,13 +528,16 @@
     showView("error-view", keepSubmit);
   }
 
+  /* The body parsed as JSON, or null when it is not JSON (a proxy's HTML error page, say). */
+  function parseJsonOrNull(raw) {
+    try { return raw ? JSON.parse(raw) : null; } catch (ignored) { return null; }
+  }
+
   /* Fetch JSON; resolves to {status, body} and never rejects on HTTP errors. */
   function requestJson(url, options) {
     return fetch(url, options).then(function (response) {
       return response.text().then(function (raw) {
-        var body = null;
-        try { body = raw ? JSON.parse(raw) : null; } catch (ignored) { body = null; }
-        return { status: response.status, body: body };
+        return { status: response.status, body: parseJsonOrNull(raw) };
       });
     });
   }
@@ -551,12 +553,24 @@
     processing: "Finding the quotes and their speakers…"
   };
 
-  function rememberText(articleId, text) {
-    try { window.sessionStorage.setItem(TEXT_STORAGE_PREFIX + articleId, text); } catch (ignored) { /* storage full or disabled */ }
+  function textUrl(articleId, links) {
+    return (links && links.text) || apiUrl(articleId) + "/text";
   }
 
-  function recallText(articleId) {
-    try { return window.sessionStorage.getItem(TEXT_STORAGE_PREFIX + articleId); } catch (ignored) { return null; }
+  /* The result's offsets index the article text, which the API serves on its own. */
+  function loadTextThenRender(articleId, body, keepSubmit) {
+    fetch(textUrl(articleId, body.links)).then(function (response) {
+      if (!response.ok) {
+        return response.text().then(function (raw) {
+          showError(response.status, apiErrorMessage(parseJsonOrNull(raw)), keepSubmit);
+        });
+      }
+      return response.text().then(function (text) {
+        renderResult(articleId, text, body.result || {}, body.links);
+      });
+    }, function () {
+      showError(0, "Could not reach the whosaid service to load the article text. Try again.", keepSubmit);
+    });
   }
 
   /* Poll the article until it is done or failed, then render it. */
@@ -570,12 +584,8 @@
       requestJson(url).then(function (answer) {
         var body = answer.body || {};
         if (answer.status === 200 && body.status === "done") {
-          var text = typeof body.text === "string" ? body.text : knownText || recallText(articleId);
-          if (text === null || text === undefined) {
-            showError(0, "The result is ready but the service did not return the article text, so it cannot be shown here. The JSON result has the quotes.", keepSubmit);
-            return;
-          }
-          renderResult(articleId, text, body.result || {}, body.links);
+          if (knownText !== null) renderResult(articleId, knownText, body.result || {}, body.links);
+          else loadTextThenRender(articleId, body, keepSubmit);
           return;
         }
         if (answer.status === 200 && body.status === "failed") {
@@ -633,7 +643,6 @@
       var body = answer.body || {};
       if ((answer.status === 200 || answer.status === 202) && body.id) {
         var articleId = String(body.id);
-        rememberText(articleId, text);
         window.history.pushState({ articleId: articleId }, "", articleUrl(articleId));
         document.body.dataset.articleId = articleId;
         if (answer.status === 200 && body.status === "done" && body.result) {
