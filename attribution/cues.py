@@ -116,6 +116,27 @@ def cue_in(window: list[Token], prefer_last: bool) -> Cue | None:
     return None
 
 
+def main_clause_cue(window: list[Token]) -> Cue | None:
+    """`Cruz called them on it:` - no speech verb, so the clause's own verb and subject."""
+    allowed = {t.i for t in window}
+    for token in reversed(window):
+        if token.pos_ in {"VERB", "AUX"} and (token.head.i not in allowed or token.head is token):
+            speaker = subject_of(token, allowed)
+            if speaker is not None and speaker.pos_ in {"PROPN", "PRON", "NOUN"}:
+                return Cue((token,), speaker, "colon")
+    return None
+
+
+def colon_introduction(parsed: ParsedText, paragraph) -> Cue | None:
+    """`Millikin's media coordinator Dane Lisser wrote:` ending the paragraph before a quote."""
+    if not parsed.text[paragraph.start:paragraph.end].rstrip().endswith(":"):
+        return None
+    window = window_before(parsed, paragraph.start, paragraph.end)
+    while window and window[-1].is_punct:
+        window.pop()
+    return cue_in(window, prefer_last=True) or main_clause_cue(window)
+
+
 def find_cue(parsed: ParsedText, content_end: int, ends_sentence: bool, opener: int, closer: int | None,
              floor: int, ceiling: int) -> Cue | None:
     """The cue of the quote whose marks are at `opener`/`closer`.
@@ -134,6 +155,10 @@ def find_cue(parsed: ParsedText, content_end: int, ends_sentence: bool, opener: 
     left = cue_in(before, prefer_last=True)
     if left is not None:
         return Cue(left.tokens, left.speaker, "before")
+    if before and before[-1].text == ":":
+        colon = main_clause_cue(before[:-1])
+        if colon is not None:
+            return colon
     if right is not None and not ends_sentence:
         return Cue(right.tokens, right.speaker, "after")
     return None

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from spacy.tokens import Token
 
 from attribution import marks, quotes
-from attribution.cues import Cue, find_cue
+from attribution.cues import Cue, colon_introduction, find_cue
+from attribution.entities import label_names
 from attribution.mentions import name_mentions
 from attribution.model import load_model, model_name
 from attribution.parse import ParsedText, parse
@@ -21,7 +22,7 @@ from attribution.result import Attribution, Quote, TextSpan
 from attribution.speakers import SpeakerRegistry
 
 ENGINE_NAME = "whosaid"
-ENGINE_VERSION = "0.1.0"
+ENGINE_VERSION = "0.2.0"
 
 CONFIDENCE = {"name": 0.9, "organization": 0.8, "according to": 0.85, "pronoun": 0.75, "description": 0.7,
               "same paragraph": 0.65, "continuation": 0.6, "colon introduction": 0.6, "none": 0.3}
@@ -57,7 +58,8 @@ def attribute(text: str) -> Attribution:
         quote = quotes.classify(text, span, parsed.paragraphs[span.paragraph].start)
         if quote is not None:
             spans.append(quote)
-    resolver = Resolver(parsed, name_mentions(parsed), [(q.opener, q.end) for q in spans])
+    quoted = [(q.opener, q.end) for q in spans]
+    resolver = Resolver(parsed, label_names(parsed, name_mentions(parsed), quoted), quoted)
     found = _direct_quotes(parsed, spans, resolver)
     found += _reported_quotes(parsed, resolver, found)
     found.sort(key=lambda f: f.start)
@@ -78,7 +80,7 @@ def _direct_quotes(parsed: ParsedText, spans: list[quotes.QuoteSpan], resolver: 
         speaker, method = _speaker_from_cue(resolver, cue)
         found.append(Found(span.start, span.end, span.kind, span.paragraph, cue.tokens if cue else None,
                            speaker, method, span.opener, span.closer))
-    _continue_speakers(parsed, found)
+    _continue_speakers(parsed, found, resolver)
     return found
 
 
@@ -92,7 +94,7 @@ def _speaker_from_cue(resolver: Resolver, cue: Cue | None) -> tuple[Resolved | N
     return resolved, method
 
 
-def _continue_speakers(parsed: ParsedText, found: list[Found]) -> None:
+def _continue_speakers(parsed: ParsedText, found: list[Found], resolver: Resolver) -> None:
     """Give cue-less quotes the speaker of their paragraph or of the previous one."""
     for index, quote in enumerate(found):
         if quote.speaker is not None:
@@ -104,8 +106,16 @@ def _continue_speakers(parsed: ParsedText, found: list[Found]) -> None:
             continue
         paragraph = parsed.paragraphs[quote.paragraph]
         opens_paragraph = quote.opener is not None and quote.opener <= paragraph.start + 1
+        if not opens_paragraph or quote.paragraph == 0:
+            continue
+        introduction = colon_introduction(parsed, parsed.paragraphs[quote.paragraph - 1])
+        if introduction is not None:
+            speaker, _ = _speaker_from_cue(resolver, introduction)
+            if speaker is not None:
+                quote.cue, quote.speaker, quote.method = introduction.tokens, speaker, "colon introduction"
+                continue
         earlier = [f for f in found[:index] if f.paragraph == quote.paragraph - 1 and f.speaker is not None]
-        if opens_paragraph and earlier:
+        if earlier:
             quote.speaker, quote.method = earlier[-1].speaker, "continuation"
 
 

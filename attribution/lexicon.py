@@ -93,3 +93,10 @@ elizabeth nancy debbie kellyanne huma hope ivanka melania chelsea michele elise 
 marine theresa sheryl condoleezza condi madeleine kamala tulsi jill stacey valerie katie
 kate maggie meghan megyn lena maxine nina olga irina svetlana natalia yulia tatiana
 """.split())
+
+# Proper nouns that are never part of a person's or organisation's name.
+NOT_NAMES = frozenset("""
+monday tuesday wednesday thursday friday saturday sunday january february march april july
+september october november december jan feb mar apr jun jul aug sep sept oct nov dec
+'s ’s
+""".split())

@@ -29,15 +29,17 @@ class NameMention:
     paragraph: int
     kind: str
     gender: str | None
+    key: tuple[str, ...]  # the name's words, lower-cased, for matching
+    role: str  # "subject" (of a clause), "possessive" or "other": subjects are likelier antecedents
 
-    @property
-    def key(self) -> tuple[str, ...]:
-        return tuple(w.lower().rstrip(".") for w in self.words)
+
+def name_key(words) -> tuple[str, ...]:
+    return tuple(w.lower().rstrip(".") for w in words)
 
 
 def _is_name_token(token: Token) -> bool:
     if token.pos_ == "PROPN":
-        return token.text not in {"'s", "’s"} and any(c.isalpha() for c in token.text)
+        return any(c.isalpha() for c in token.text) and token.lower_.rstrip(".") not in lexicon.NOT_NAMES
     return False
 
 
@@ -56,10 +58,11 @@ def name_chain(token: Token) -> list[Token]:
 
 
 def split_titles(tokens: list[Token]) -> tuple[list[Token], list[Token]]:
-    """Leading title words (Sen., President, Gov.) and the name proper."""
+    """Leading titles and their qualifiers ("Phoenix Mayor", "Sen.") and the name proper."""
     index = 0
-    while index < len(tokens) - 1 and tokens[index].text.lower() in lexicon.TITLES:
-        index += 1
+    for position, token in enumerate(tokens[:-1]):
+        if token.text.lower() in lexicon.TITLES:
+            index = position + 1
     return tokens[:index], tokens[index:]
 
 
@@ -88,7 +91,21 @@ def mention_from_tokens(parsed: ParsedText, tokens: list[Token]) -> NameMention 
     start, end = parsed.span_of(words)
     kind, gender = classify([w.text for w in words], [t.text for t in titles])
     return NameMention(start, end, parsed.text[start:end], tuple(w.text for w in words),
-                       tuple(t.text for t in titles), parsed.paragraph_of(start), kind, gender)
+                       tuple(t.text for t in titles), parsed.paragraph_of(start), kind, gender,
+                       name_key(w.text for w in words), _role(tokens))
+
+
+def _role(tokens: list[Token]) -> str:
+    inside = {t.i for t in tokens}
+    head = next((t for t in tokens if t.head.i not in inside or t.head is t), tokens[-1])
+    dep = head.dep_
+    if dep == "appos" or dep == "conj":
+        dep = head.head.dep_
+    if dep in {"nsubj", "nsubjpass"}:
+        return "subject"
+    if dep == "poss" or (head.i + 1 < len(head.doc) and head.doc[head.i + 1].tag_ == "POS"):
+        return "possessive"
+    return "other"
 
 
 def name_mentions(parsed: ParsedText) -> list[NameMention]:

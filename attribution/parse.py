@@ -14,7 +14,7 @@ from typing import Iterable, Iterator
 from spacy.tokens import Doc, Token
 
 from attribution import segment
-from attribution.model import load_model
+from attribution.model import ENTITY_COMPONENT, load_model
 
 # spaCy cannot encode lone surrogates (possible in a Python str decoded from JSON)
 _LONE_SURROGATES = re.compile("[\ud800-\udfff]")
@@ -40,6 +40,7 @@ class ParsedText:
 
     def __post_init__(self) -> None:
         self._chunk_starts = [c.chunk.start for c in self.chunks]
+        self._paragraph_starts = [p.start for p in self.paragraphs]
         self._by_doc = {id(c.doc): c for c in self.chunks}
 
     def start(self, token: Token) -> int:
@@ -90,19 +91,24 @@ class ParsedText:
         return token
 
     def paragraph_of(self, offset: int) -> int:
-        starts = [p.start for p in self.paragraphs]
-        return max(0, bisect.bisect_right(starts, offset) - 1)
+        return max(0, bisect.bisect_right(self._paragraph_starts, offset) - 1)
 
     def tokens(self) -> Iterator[Token]:
         for chunk in self.chunks:
             yield from chunk.doc
 
 
+def parsable_text(text: str) -> str:
+    """`text` with lone surrogates replaced: same length, so offsets still hold."""
+    return _LONE_SURROGATES.sub("\ufffd", text)
+
+
 def parse(text: str) -> ParsedText:
     """Segment and parse `text` (tagger, parser, lemmatizer; batched)."""
     paragraphs = segment.paragraphs(text)
     pieces = [c for p in paragraphs for c in segment.chunks(text, p)]
-    parsable = _LONE_SURROGATES.sub("\ufffd", text)  # same length, so offsets hold
+    parsable = parsable_text(text)
     nlp = load_model()
-    docs = nlp.pipe((parsable[c.start:c.end] for c in pieces), batch_size=64)
+    skipped = [c for c in (ENTITY_COMPONENT,) if c in nlp.pipe_names]
+    docs = nlp.pipe((parsable[c.start:c.end] for c in pieces), batch_size=64, disable=skipped)
     return ParsedText(text, paragraphs, [ParsedChunk(c, d) for c, d in zip(pieces, docs)])

@@ -59,42 +59,60 @@ class Resolver:
     def __init__(self, parsed: ParsedText, names: list[NameMention], quoted: list[tuple[int, int]]):
         self.parsed = parsed
         self.names = names
-        self.quoted = quoted
+        self.quoted = sorted(quoted)
+        self._quote_starts = [a for a, _ in self.quoted]
         self._starts = [n.start for n in names]
+        self._canonical_cache: dict[tuple[int, tuple[str, ...]], str] = {}
+        self._forms_by_last: dict[str, dict[tuple[str, ...], list[int]]] = {}
+        self._spelling: dict[tuple[str, ...], tuple[str, ...]] = {}
+        for mention in names:
+            if mention.key:
+                self._forms_by_last.setdefault(mention.key[-1], {}).setdefault(mention.key, []).append(mention.start)
+                self._spelling.setdefault(mention.key, mention.words)
         self.outside = [n for n in names if not self._inside_quote(n.start)]
         self._outside_starts = [n.start for n in self.outside]
         self.gender: dict[str, str] = {}
         self.kind: dict[str, str] = {}
+        votes: dict[str, dict[str, int]] = {}
         self.descriptions: dict[str, set[str]] = {}
         self.description_text: dict[str, list[str]] = {}
         for mention in names:
             canonical = self.canonical(mention)
             if mention.gender and canonical not in self.gender:
                 self.gender[canonical] = mention.gender
-            if mention.kind != "unknown" and self.kind.get(canonical) != "person":
-                self.kind[canonical] = mention.kind
+            if mention.kind != "unknown":
+                tally = votes.setdefault(canonical, {})
+                tally[mention.kind] = tally.get(mention.kind, 0) + 1
+        for canonical, tally in votes.items():
+            self.kind[canonical] = max(tally, key=lambda kind: (tally[kind], kind == "person"))
         for mention in self.outside:
             self._collect_descriptions(mention)
 
     def _inside_quote(self, offset: int) -> bool:
-        return any(a <= offset < b for a, b in self.quoted)
+        index = bisect.bisect_right(self._quote_starts, offset) - 1
+        return index >= 0 and offset < self.quoted[index][1]
 
     def canonical(self, mention: NameMention) -> str:
-        """The fullest form of this name in the article."""
+        """The fullest form of this name in the article (closest earlier one on ties)."""
         key = mention.key
         if not key:
             return mention.text
-        best: NameMention | None = None
+        cached = self._canonical_cache.get((mention.start, key))
+        if cached is not None:
+            return cached
+        best: tuple[str, ...] | None = None
         best_score = None
-        for other in self.names:
-            other_key = other.key
-            if len(other_key) <= len(key) or other_key[-1] != key[-1] or not set(key) <= set(other_key):
+        for other_key, starts in self._forms_by_last.get(key[-1], {}).items():
+            if len(other_key) <= len(key) or not set(key) <= set(other_key):
                 continue
-            distance = mention.start - other.start
-            score = (len(other_key), distance >= 0, -abs(distance))
+            earlier = bisect.bisect_right(starts, mention.start)
+            distance = mention.start - starts[earlier - 1] if earlier else starts[0] - mention.start
+            score = (len(other_key), earlier > 0, -distance)
             if best_score is None or score > best_score:
-                best, best_score = other, score
-        return " ".join(best.words if best else mention.words)
+                best, best_score = other_key, score
+        name = " ".join(self._spelling[best]) if best else " ".join(mention.words)
+        self._canonical_cache[(mention.start, key)] = name
+        return name
 
     def _collect_descriptions(self, mention: NameMention) -> None:
         token = self.parsed.token_at(mention.end - 1)
@@ -140,8 +158,7 @@ class Resolver:
             return None
         canonical = self.canonical(mention)
         kind = self.kind.get(canonical, "person" if canonical in self.gender else mention.kind)
-        if kind == "unknown":
-            kind = "person"
+        kind = {"unknown": "person", "other": "unknown"}.get(kind, kind)
         return Resolved(canonical, kind, None, (mention.start, mention.end), "name", self.gender.get(canonical))
 
     def _resolve_pronoun(self, token: Token, position: int) -> Resolved | None:
@@ -159,19 +176,30 @@ class Resolver:
         return Resolved(None, "unknown", token.text, span, "pronoun")
 
     def person_before(self, position: int, gender: str | None) -> NameMention | None:
+        """The antecedent of a he/she at `position`.
+
+        The closest earlier person named as a clause subject wins (news prose
+        keeps its topic in subject position); failing that, the closest
+        earlier person at all. Gender must not clash.
+        """
         index = bisect.bisect_left(self._outside_starts, position) - 1
         paragraph = self.parsed.paragraph_of(position)
+        fallback = None
         while index >= 0:
             mention = self.outside[index]
+            index -= 1
             if paragraph - mention.paragraph > PRONOUN_LOOKBACK_PARAGRAPHS:
                 break
             canonical = self.canonical(mention)
-            kind = self.kind.get(canonical, mention.kind)
-            known_gender = self.gender.get(canonical)
-            if kind == "person" and (gender is None or known_gender in (None, gender)):
+            if self.kind.get(canonical, mention.kind) != "person":
+                continue
+            if gender is not None and self.gender.get(canonical) not in (None, gender):
+                continue
+            if mention.role == "subject":
                 return mention
-            index -= 1
-        return None
+            if fallback is None:
+                fallback = mention
+        return fallback
 
     def _resolve_description(self, token: Token, position: int) -> Resolved | None:
         for child in token.children:

@@ -1,0 +1,84 @@
+"""Entity types for proper names, from the NER component run on few sentences.
+
+NER costs more than the rest of the pipeline, so it runs only on the sentences
+(outside quotes) that contain a name, and only its labels are used: PERSON
+names can be pronoun antecedents, ORG/NORP/GPE names are organisations, other
+labels (dates, places as locations, works) are never speakers' names.
+"""
+from __future__ import annotations
+
+import bisect
+import dataclasses
+
+from attribution.mentions import NameMention
+from attribution.model import ENTITY_COMPONENT, load_model
+from attribution.parse import ParsedText, parsable_text
+
+PERSON_LABELS = {"PERSON"}
+ORGANISATION_LABELS = {"ORG", "NORP", "GPE"}
+
+
+def recognise(texts: list[str]) -> list[list[tuple[int, int, str]]]:
+    """Entities `(start, end, label)` of each text, from the NER component alone.
+
+    The component has its own token-to-vector layer, so it needs only tokens.
+    """
+    nlp = load_model()
+    if ENTITY_COMPONENT not in nlp.pipe_names:
+        return [[] for _ in texts]
+    component = nlp.get_pipe(ENTITY_COMPONENT)
+    docs = component.pipe((nlp.make_doc(parsable_text(t)) for t in texts), batch_size=64)
+    return [[(e.start_char, e.end_char, e.label_) for e in doc.ents] for doc in docs]
+
+
+def kind_from_label(label: str | None, fallback: str) -> str:
+    if label in PERSON_LABELS:
+        return "person"
+    if label in ORGANISATION_LABELS:
+        return "organization"
+    if label is None:
+        return fallback
+    return "other"
+
+
+def label_names(parsed: ParsedText, names: list[NameMention], quoted: list[tuple[int, int]]) -> list[NameMention]:
+    """The name mentions with `kind` set from NER where a sentence was labelled."""
+    quoted = sorted(quoted)
+    quote_starts = [a for a, _ in quoted]
+
+    def inside_quote(offset: int) -> bool:
+        index = bisect.bisect_right(quote_starts, offset) - 1
+        return index >= 0 and offset < quoted[index][1]
+
+    sentences: dict[tuple[int, int], None] = {}
+    for mention in names:
+        if inside_quote(mention.start):
+            continue
+        token = parsed.token_at(mention.start)
+        if token is None:
+            continue
+        sentence = token.sent
+        sentences[(parsed.start(sentence[0]), parsed.end(sentence[-1]))] = None
+    spans = list(sentences)
+    labels: list[tuple[int, int, str]] = []
+    for (start, _), entities in zip(spans, recognise([parsed.text[a:b] for a, b in spans])):
+        labels.extend((start + a, start + b, label) for a, b, label in entities)
+    labels.sort()
+    label_starts = [a for a, _, _ in labels]
+    labelled = []
+    for mention in names:
+        label = _label_for(labels, label_starts, mention)
+        # a known first name or a personal title outweighs the small model's label
+        kind = "person" if mention.gender else kind_from_label(label, mention.kind)
+        labelled.append(dataclasses.replace(mention, kind=kind) if kind != mention.kind else mention)
+    return labelled
+
+
+def _label_for(labels: list[tuple[int, int, str]], starts: list[int], mention: NameMention) -> str | None:
+    """The label of the entity that covers the mention (entities do not overlap)."""
+    index = bisect.bisect_right(starts, mention.start) - 1
+    if index >= 0:
+        start, end, label = labels[index]
+        if start <= mention.start and mention.end <= end:
+            return label
+    return None
