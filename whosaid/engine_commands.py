@@ -393,7 +393,7 @@ def run_eval(args: argparse.Namespace) -> int:
     info = engine_info()
     characters = sum(len(article.text) for article in gold_articles)
     print(f"engine {info.get('name')} {info.get('version')}: {len(gold_articles)} documents, {characters:,} characters "
-          f"in {elapsed:.1f} s ({characters / elapsed:,.0f} chars/s, {args.jobs} job(s))")
+          f"in {elapsed:.1f} s, model loading included ({characters / elapsed:,.0f} chars/s, {args.jobs} job(s))")
     print("\n".join(format_summary(summary)))
     if args.errors:
         print("\n".join(format_errors(errors, args.errors)))
