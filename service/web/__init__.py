@@ -13,6 +13,9 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, render_template
 
+from service.backend import backend
+from workers.store import TRANSIENT_ERRORS, is_job_id
+
 blueprint = Blueprint(
     "web",
     __name__,
@@ -50,7 +53,22 @@ def submit_page() -> str:
     return render_template("whosaid.html", article_id=None)
 
 
+def article_is_known(article_id: str) -> bool:
+    """Whether the store holds a job with this id. An unreachable store does not make an
+    article unknown: the page is served and its script reports the outage."""
+    if not is_job_id(article_id):
+        return False
+    try:
+        return backend().store.get(article_id) is not None
+    except TRANSIENT_ERRORS:
+        return True
+
+
 @blueprint.get("/articles/<article_id>")
-def result_page(article_id: str) -> str:
-    """The shareable result page of one article; the script loads the result by id from the API."""
-    return render_template("whosaid.html", article_id=article_id)
+def result_page(article_id: str) -> tuple[str, int]:
+    """The shareable result page of one article; the script loads the result by id from the API.
+
+    An unknown id gets the same page with status 404, where the script explains what happened.
+    """
+    status = 200 if article_is_known(article_id) else 404
+    return render_template("whosaid.html", article_id=article_id), status

@@ -1,19 +1,41 @@
-"""The web blueprint on its own (Flask test client, no browser): pages, static files, security headers."""
+"""The web pages as the API app serves them (Flask test client on a fakeredis store, no browser)."""
 from __future__ import annotations
 
 from html.parser import HTMLParser
 
+import fakeredis
 import pytest
-from flask import Flask
+import redis
+from browser_support import free_port
 
-from service.web import CONTENT_SECURITY_POLICY, blueprint
+from service import create_app
+from service.web import CONTENT_SECURITY_POLICY
+from workers.store import JobStore, job_id_for
+
+KNOWN_TEXT = "\"We will not resign,\" Maria Lopez told reporters."
+UNKNOWN_ID = "0" * 32
+
+
+def app_on(store: JobStore):
+    return create_app({"BROKER_URL": "memory://"}, store=store)
 
 
 @pytest.fixture
-def client():
-    app = Flask(__name__)
-    app.register_blueprint(blueprint)
-    return app.test_client()
+def store() -> JobStore:
+    client = fakeredis.FakeRedis(decode_responses=True)
+    return JobStore(client, client, ttl=600)
+
+
+@pytest.fixture
+def client(store: JobStore):
+    return app_on(store).test_client()
+
+
+@pytest.fixture
+def known_id(store: JobStore) -> str:
+    job_id = job_id_for(KNOWN_TEXT, {"name": "test", "version": "0", "model": "none"})
+    store.submit(job_id, KNOWN_TEXT)
+    return job_id
 
 
 class InlineCodeFinder(HTMLParser):
@@ -32,10 +54,27 @@ class InlineCodeFinder(HTMLParser):
         self.problems += [f"{name} attribute on <{tag}>" for name in names if name == "style" or name.startswith("on")]
 
 
-@pytest.mark.parametrize("path", ["/", "/articles/0123abcd"])
-def test_pages_are_served_with_a_strict_policy_and_no_inline_code(client, path):
-    response = client.get(path)
-    assert response.status_code == 200
+def test_pages_are_served_with_a_strict_policy_and_no_inline_code(client, known_id):
+    for path in ("/", f"/articles/{known_id}"):
+        assert_strict_page(client.get(path))
+
+
+def test_unknown_or_malformed_ids_get_the_page_with_status_404(client):
+    for article_id in (UNKNOWN_ID, "not-an-id"):
+        response = client.get(f"/articles/{article_id}")
+        assert response.status_code == 404
+        assert response.mimetype == "text/html"
+        assert_strict_page(response)
+
+
+def test_an_unreachable_store_still_serves_the_page():
+    """The page then explains the outage itself, from the API's 503."""
+    unreachable = redis.Redis(port=free_port(), socket_connect_timeout=0.2, socket_timeout=0.2, decode_responses=True)
+    client = app_on(JobStore(unreachable, unreachable, ttl=600)).test_client()
+    assert client.get(f"/articles/{UNKNOWN_ID}").status_code == 200
+
+
+def assert_strict_page(response) -> None:
     assert response.headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
     assert "script-src 'self'" in CONTENT_SECURITY_POLICY and "unsafe" not in CONTENT_SECURITY_POLICY
     assert response.headers["X-Content-Type-Options"] == "nosniff"
