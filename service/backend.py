@@ -1,0 +1,46 @@
+"""What the views work with: settings, the job store, the task sender and the engine's identity."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from celery import Celery
+from flask import current_app
+
+from service.payloads import ArticleSubmission
+from workers.app import BROKER_ERRORS, enqueue_attribution
+from workers.settings import Settings
+from workers.store import Job, JobStore, job_id_for
+
+EXTENSION_KEY = "whosaid"
+
+
+@dataclass(frozen=True)
+class Backend:
+    settings: Settings
+    store: JobStore
+    celery: Celery
+    engine: dict[str, str]
+    """`attribution.engine_info()`: part of every job id, so results of another engine version never match."""
+
+    def submit(self, article: ArticleSubmission) -> tuple[Job, bool]:
+        """Record the article and queue its task; returns (job, whether a task was queued).
+
+        A known article (queued, processing or done) is returned as it stands, with no
+        new task. If the task cannot be queued the new record is withdrawn again, so no
+        job sits `queued` with nothing to run it, and the broker error propagates (503).
+        """
+        job_id = job_id_for(article.text, self.engine)
+        job, created = self.store.submit(job_id, article.text, title=article.title, url=article.url, ref=article.ref)
+        if created:
+            try:
+                enqueue_attribution(self.celery, job_id)
+            except BROKER_ERRORS:
+                self.store.withdraw(job)
+                raise
+            self.store.count("enqueued")
+        return job, created
+
+
+def backend() -> Backend:
+    """The backend of the current Flask app (set up by `create_app`)."""
+    return current_app.extensions[EXTENSION_KEY]

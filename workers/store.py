@@ -1,0 +1,283 @@
+"""Job state and results in Redis: the key schema, the job states and every transition.
+
+This module is the only place that knows key names, TTLs and the JSON layout;
+the Flask views and the Celery tasks call its methods and never build keys.
+It imports neither Flask nor Celery, so both sides share it.
+
+Keys (all under the `whosaid:` namespace, all with a TTL):
+    whosaid:job:<id>           JSON job record (`Job`): status, timestamps, result or error
+    whosaid:text:<id>          the article text the worker reads
+    whosaid:finished:<id>      list that receives one element when the job ends; `wait()` blocks on it
+    whosaid:workers            sorted set: worker name -> time of its last heartbeat
+    whosaid:counters           hash of service-wide counters (articles enqueued, ...)
+
+Every state change is a WATCH/MULTI transaction on the job key: a reader sees
+either the old record or the new one, two workers finishing the same article
+cannot lose an update, and nothing overwrites a `done` record.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass, replace
+from datetime import datetime, timezone
+from enum import Enum
+from typing import Any
+
+import redis
+
+NAMESPACE = "whosaid"
+JOB_ID_PATTERN = re.compile(r"[0-9a-f]{32}")
+FINISHED_SIGNAL_TTL = 300
+"""Seconds the end-of-job signal lingers: long enough for every waiter already blocked on it."""
+TRANSIENT_ERRORS: tuple[type[Exception], ...] = (redis.ConnectionError, redis.TimeoutError, redis.BusyLoadingError)
+"""Redis errors that mean "unreachable right now": the API answers 503, the worker retries."""
+
+
+class JobStatus(str, Enum):
+    QUEUED = "queued"
+    PROCESSING = "processing"
+    DONE = "done"
+    FAILED = "failed"
+
+    @property
+    def finished(self) -> bool:
+        return self in (JobStatus.DONE, JobStatus.FAILED)
+
+
+@dataclass(frozen=True)
+class JobError:
+    code: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Job:
+    """One article's job record, as stored under `whosaid:job:<id>`."""
+
+    id: str
+    status: JobStatus
+    submitted_at: str | None
+    started_at: str | None = None
+    finished_at: str | None = None
+    attempts: int = 0
+    title: str | None = None
+    url: str | None = None
+    ref: str | None = None
+    result: dict[str, Any] | None = None
+    error: JobError | None = None
+
+    def to_json(self) -> str:
+        record = asdict(self)
+        record["status"] = self.status.value
+        return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, raw: str) -> Job:
+        record = json.loads(raw)
+        record["status"] = JobStatus(record["status"])
+        record["error"] = JobError(**record["error"]) if record.get("error") else None
+        return cls(**record)
+
+
+def is_job_id(candidate: str) -> bool:
+    """True when `candidate` has the form of an id this service hands out (checked before touching Redis)."""
+    return JOB_ID_PATTERN.fullmatch(candidate) is not None
+
+
+def job_id_for(text: str, engine: Mapping[str, str]) -> str:
+    """The id of an article: a hash of its text and of the engine (name, version, model) that reads it.
+
+    The same text under the same engine always maps to the same id, so a resubmission finds the
+    cached result; a new engine version gets fresh ids and never serves stale results.
+    """
+    fingerprint = "\x1f".join([engine["name"], engine["version"], engine["model"]])
+    digest = hashlib.sha256(fingerprint.encode() + b"\x00" + text.encode("utf-8"))
+    return digest.hexdigest()[:32]
+
+
+def utc_now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+class JobStore:
+    """Job records, article texts, end-of-job signals and worker heartbeats in one Redis database."""
+
+    def __init__(self, client: redis.Redis, waiting_client: redis.Redis, ttl: int):
+        """`waiting_client` serves only the blocking wait, so it carries a longer read timeout than `client`."""
+        self.client = client
+        self.waiting_client = waiting_client
+        self.ttl = ttl
+
+    @classmethod
+    def from_url(cls, url: str, *, ttl: int, timeout: float, longest_wait: float) -> JobStore:
+        common = {"decode_responses": True, "socket_connect_timeout": timeout, "health_check_interval": 30}
+        client = redis.Redis.from_url(url, socket_timeout=timeout, **common)
+        waiting_client = redis.Redis.from_url(url, socket_timeout=longest_wait + timeout + 1, **common)
+        return cls(client, waiting_client, ttl)
+
+    # Key schema ---------------------------------------------------------------------------------
+    @staticmethod
+    def _job_key(job_id: str) -> str:
+        return f"{NAMESPACE}:job:{job_id}"
+
+    @staticmethod
+    def _text_key(job_id: str) -> str:
+        return f"{NAMESPACE}:text:{job_id}"
+
+    @staticmethod
+    def _finished_key(job_id: str) -> str:
+        return f"{NAMESPACE}:finished:{job_id}"
+
+    _WORKERS_KEY = f"{NAMESPACE}:workers"
+    _COUNTERS_KEY = f"{NAMESPACE}:counters"
+
+    # Reads --------------------------------------------------------------------------------------
+    def ping(self) -> None:
+        """Raise one of `TRANSIENT_ERRORS` unless Redis answers."""
+        self.client.ping()
+
+    def get(self, job_id: str) -> Job | None:
+        raw = self.client.get(self._job_key(job_id))
+        return Job.from_json(raw) if raw else None
+
+    def get_text(self, job_id: str) -> str | None:
+        return self.client.get(self._text_key(job_id))
+
+    def wait(self, job_id: str, timeout: float) -> Job | None:
+        """The job once it has finished, or as it stands after `timeout` seconds.
+
+        Blocks inside Redis (BRPOPLPUSH of the job's end-of-job list onto itself, which
+        rotates the element in place so every concurrent waiter sees it; BLMOVE would do
+        the same but fakeredis does not block on it); no polling loop. The
+        record is read before blocking, and the signal is pushed in the same
+        transaction that finishes the job, so an end between the two is not missed.
+        """
+        job = self.get(job_id)
+        if job is None or job.status.finished or timeout <= 0:
+            return job
+        signal = self._finished_key(job_id)
+        self.waiting_client.brpoplpush(signal, signal, timeout)
+        return self.get(job_id)
+
+    # Transitions --------------------------------------------------------------------------------
+    def submit(self, job_id: str, text: str, *, title: str | None = None, url: str | None = None,
+               ref: str | None = None) -> tuple[Job, bool]:
+        """Record a new article as `queued`; returns (job, created).
+
+        An article already known (queued, processing or done) is returned unchanged with
+        `created=False` and needs no task. A `failed` one is queued afresh.
+        """
+        def queue(current: Job | None) -> Job | None:
+            if current is not None and current.status is not JobStatus.FAILED:
+                return None
+            return Job(id=job_id, status=JobStatus.QUEUED, submitted_at=utc_now(), title=title, url=url, ref=ref)
+
+        def store_text(pipe: redis.client.Pipeline, job: Job) -> None:
+            pipe.set(self._text_key(job_id), text, ex=self.ttl)
+            pipe.delete(self._finished_key(job_id))
+
+        return self._transition(job_id, queue, store_text)
+
+    def withdraw(self, job: Job) -> None:
+        """Undo `submit` when its task could not be enqueued, unless the job has moved on since."""
+        def remove(current: Job | None) -> Job | None:
+            return current if current == job else None
+
+        self._transition(job.id, remove, lambda pipe, _: pipe.delete(self._job_key(job.id), self._text_key(job.id)))
+
+    def claim(self, job_id: str) -> Job | None:
+        """Mark the job `processing` for a worker about to run it; None means: skip, nothing to do.
+
+        Queued and processing jobs are claimed (processing again after a redelivery, when the
+        first worker died); finished or unknown ones are not, so a finished result stays.
+        """
+        def start(current: Job | None) -> Job | None:
+            if current is None or current.status.finished:
+                return None
+            return replace(current, status=JobStatus.PROCESSING, started_at=utc_now(), attempts=current.attempts + 1)
+
+        job, claimed = self._transition(job_id, start)
+        return job if claimed else None
+
+    def finish(self, job_id: str, result: dict[str, Any]) -> Job:
+        """Record the result as `done` (a job already done keeps its first result)."""
+        def complete(current: Job | None) -> Job | None:
+            if current is not None and current.status is JobStatus.DONE:
+                return None
+            base = current or Job(id=job_id, status=JobStatus.PROCESSING, submitted_at=None)
+            return replace(base, status=JobStatus.DONE, finished_at=utc_now(), result=result, error=None)
+
+        job, _ = self._transition(job_id, complete, self._announce_end)
+        return job
+
+    def fail(self, job_id: str, code: str, message: str) -> Job:
+        """Record a permanent failure as `failed` with `{code, message}`; a done job stays done."""
+        def give_up(current: Job | None) -> Job | None:
+            if current is not None and current.status is JobStatus.DONE:
+                return None
+            base = current or Job(id=job_id, status=JobStatus.PROCESSING, submitted_at=None)
+            return replace(base, status=JobStatus.FAILED, finished_at=utc_now(), result=None,
+                           error=JobError(code=code, message=message))
+
+        job, _ = self._transition(job_id, give_up, self._announce_end)
+        return job
+
+    def _announce_end(self, pipe: redis.client.Pipeline, job: Job) -> None:
+        pipe.expire(self._text_key(job.id), self.ttl)
+        pipe.rpush(self._finished_key(job.id), job.status.value)
+        pipe.expire(self._finished_key(job.id), FINISHED_SIGNAL_TTL)
+
+    def _transition(self, job_id: str, change: Callable[[Job | None], Job | None],
+                    also: Callable[[redis.client.Pipeline, Job], Any] | None = None) -> tuple[Job | None, bool]:
+        """Apply `change` to the job record atomically; returns (record now stored, whether it changed).
+
+        `change` gets the current record (or None) and returns the new one, or None to leave it;
+        `also` queues further commands into the same transaction. On a concurrent write the
+        transaction is retried with the fresh record.
+        """
+        key = self._job_key(job_id)
+        with self.client.pipeline() as pipe:
+            while True:
+                try:
+                    pipe.watch(key)
+                    raw = pipe.get(key)
+                    current = Job.from_json(raw) if raw else None
+                    updated = change(current)
+                    if updated is None:
+                        pipe.unwatch()
+                        return current, False
+                    pipe.multi()
+                    pipe.set(key, updated.to_json(), ex=self.ttl)
+                    if also is not None:
+                        also(pipe, updated)
+                    pipe.execute()
+                    return updated, True
+                except redis.WatchError:
+                    continue
+
+    # Workers and counters -----------------------------------------------------------------------
+    def heartbeat(self, worker: str, *, forget_after: float = 3600) -> None:
+        """Note that `worker` is alive now (and forget workers silent for `forget_after` seconds)."""
+        now = time.time()
+        with self.client.pipeline() as pipe:
+            pipe.zadd(self._WORKERS_KEY, {worker: now})
+            pipe.zremrangebyscore(self._WORKERS_KEY, "-inf", now - forget_after)
+            pipe.execute()
+
+    def retire(self, worker: str) -> None:
+        """Forget `worker` at once (clean shutdown)."""
+        self.client.zrem(self._WORKERS_KEY, worker)
+
+    def live_workers(self, max_silence: float) -> list[str]:
+        """Workers whose last heartbeat is at most `max_silence` seconds old."""
+        return self.client.zrangebyscore(self._WORKERS_KEY, time.time() - max_silence, "+inf")
+
+    def count(self, counter: str, amount: int = 1) -> None:
+        self.client.hincrby(self._COUNTERS_KEY, counter, amount)
+
+    def counters(self) -> dict[str, int]:
+        return {name: int(value) for name, value in self.client.hgetall(self._COUNTERS_KEY).items()}

@@ -1,0 +1,90 @@
+"""The Celery task that attributes one article, and the per-process engine warm-up.
+
+A task carries only the job id; the text and the job record live in the store.
+Outcomes:
+  - engine result            -> job `done` (first result wins if the article ran twice)
+  - engine raised            -> job `failed` with code `engine_error` (deterministic: not retried)
+  - soft or hard time limit  -> job `failed` with code `timeout`
+  - Redis unreachable        -> task retried with exponential backoff, up to `max_retries`
+"""
+from __future__ import annotations
+
+import logging
+
+from celery import Task, shared_task
+from celery.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
+from celery.signals import worker_process_init
+
+import attribution
+from workers.app import ATTRIBUTE_TASK, settings_of, store_for
+from workers.store import TRANSIENT_ERRORS, JobStore
+
+log = logging.getLogger(__name__)
+
+WARM_UP_TEXT = '"The model is loaded once per process," the engineer said.'
+RETRY_BACKOFF_MAX = 60
+
+
+def warm_up_engine() -> None:
+    """Load the spaCy model now, so the first article does not pay for it."""
+    attribution.attribute(WARM_UP_TEXT)
+
+
+@worker_process_init.connect
+def _warm_up_pool_process(**_: object) -> None:
+    warm_up_engine()
+
+
+def attribution_result(text: str) -> dict:
+    """The engine's answer for `text` as stored and served: quotes, speakers and the engine's identity."""
+    return {**attribution.attribute(text).to_dict(), "engine": attribution.engine_info()}
+
+
+class ArticleTask(Task):
+    """Records failures the task body could not record itself: hard time limit, retries exhausted."""
+
+    def on_failure(self, exc, task_id, args, kwargs, einfo) -> None:
+        job_id = args[0]
+        settings = settings_of(self.app)
+        if isinstance(exc, TimeLimitExceeded):
+            code, message = "timeout", f"the article took longer than {settings.hard_time_limit} s and was stopped"
+        else:
+            code, message = "internal_error", f"processing failed after {self.request.retries} retries: {exc}"
+        try:
+            store_for(settings).fail(job_id, code, message)
+        except TRANSIENT_ERRORS:
+            log.error("job %s failed (%s) and the failure could not be recorded: Redis unreachable", job_id, code)
+
+
+@shared_task(bind=True, base=ArticleTask, name=ATTRIBUTE_TASK)
+def attribute_article(self: ArticleTask, job_id: str) -> None:
+    settings = settings_of(self.app)
+    store = store_for(settings)
+    try:
+        _run(store, job_id, settings.soft_time_limit)
+    except TRANSIENT_ERRORS as exc:
+        countdown = min(RETRY_BACKOFF_MAX, 2 ** self.request.retries)
+        log.warning("job %s: Redis unreachable (%s), retry %d in %d s", job_id, exc, self.request.retries + 1,
+                    countdown)
+        raise self.retry(exc=exc, countdown=countdown, max_retries=settings.max_retries) from exc
+
+
+def _run(store: JobStore, job_id: str, soft_time_limit: int) -> None:
+    job = store.claim(job_id)
+    if job is None:
+        log.info("job %s: already finished or unknown, nothing to do", job_id)
+        return
+    text = store.get_text(job_id)
+    if text is None:
+        store.fail(job_id, "text_expired", "the article text is no longer stored; submit the article again")
+        return
+    try:
+        result = attribution_result(text)
+    except SoftTimeLimitExceeded:
+        store.fail(job_id, "timeout", f"the article took longer than {soft_time_limit} s")
+        return
+    except Exception as exc:
+        log.exception("job %s: the engine raised", job_id)
+        store.fail(job_id, "engine_error", f"the engine could not process this article: {type(exc).__name__}: {exc}")
+        return
+    store.finish(job_id, result)
