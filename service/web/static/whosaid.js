@@ -303,10 +303,10 @@
     tip.hidden = false;
     var width = tip.offsetWidth;
     var left = Math.min(Math.max(8, rect.left), document.documentElement.clientWidth - width - 8);
-    var top = rect.bottom + 8;
-    if (top + tip.offsetHeight > window.innerHeight && rect.top - tip.offsetHeight - 8 > 0) {
-      top = rect.top - tip.offsetHeight - 8;
-    }
+    // Above the quote's first line, where it hides neither the quote nor its cue (which
+    // usually follows); below it when there is no room above.
+    var top = rect.top - tip.offsetHeight - 8;
+    if (top < 0) top = rect.bottom + 8;
     tip.style.left = Math.max(8, left) + window.scrollX + "px";
     tip.style.top = top + window.scrollY + "px";
   }
