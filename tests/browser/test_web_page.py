@@ -405,3 +405,55 @@ def test_the_shareable_link_shows_the_result_in_another_browser(page, browser, s
         assert visitor.locator("mark.quote.quote-first").count() == page.locator("mark.quote.quote-first").count()
     finally:
         other.close()
+
+
+# Contrast ratio (WCAG 2) of every visible piece of text in the result view and the
+# tooltip, quote badges (drawn by ::after) included, against its nearest opaque background.
+LOW_CONTRAST_SCRIPT = """
+() => {
+  const rgb = (value) => (value.match(/[\\d.]+/g) || []).map(Number);
+  const luminance = ([r, g, b]) => {
+    const channel = (c) => { c /= 255; return c <= 0.03928 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4); };
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
+  };
+  const ratio = (a, b) => { const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x); return (hi + 0.05) / (lo + 0.05); };
+  const backgroundOf = (node, own) => {
+    const parts = rgb(own);
+    if (parts.length >= 3 && (parts.length < 4 || parts[3] > 0)) return parts;
+    for (let up = node; up; up = up.parentElement) {
+      const found = rgb(getComputedStyle(up).backgroundColor);
+      if (found.length >= 3 && (found.length < 4 || found[3] > 0)) return found;
+    }
+    return [255, 255, 255];
+  };
+  const problems = [];
+  const roots = [document.getElementById('result-view'), document.getElementById('quote-tip')];
+  for (const root of roots) {
+    if (!root || root.hidden) continue;
+    for (const node of [root, ...root.querySelectorAll('*')]) {
+      if (!node.getClientRects().length) continue;
+      const hasText = [...node.childNodes].some((child) => child.nodeType === 3 && child.data.trim());
+      const style = getComputedStyle(node);
+      if (hasText) {
+        const value = ratio(rgb(style.color), backgroundOf(node, style.backgroundColor));
+        if (value < 4.5) problems.push(`${node.tagName}.${node.className} "${node.textContent.slice(0, 30)}": ${value.toFixed(2)}`);
+      }
+      const after = getComputedStyle(node, '::after');
+      if (after.content && after.content !== 'none' && after.content !== 'normal') {
+        const value = ratio(rgb(after.color), backgroundOf(node, after.backgroundColor));
+        if (value < 4.5) problems.push(`${node.tagName}.${node.className}::after ${after.content}: ${value.toFixed(2)}`);
+      }
+    }
+  }
+  return problems;
+}
+"""
+
+
+def test_all_text_keeps_readable_contrast(page, service_url):
+    submit_through_page(page, service_url, SEED_TEXT)
+    assert page.evaluate(LOW_CONTRAST_SCRIPT) == [], "plain view"
+    page.locator("mark.quote.quote-first").first.focus()
+    assert page.evaluate(LOW_CONTRAST_SCRIPT) == [], "with the tooltip"
+    page.locator("#speaker-list button").first.click()
+    assert page.evaluate(LOW_CONTRAST_SCRIPT) == [], "with a speaker selected"
