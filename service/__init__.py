@@ -13,7 +13,7 @@ from flask import Flask
 from flask_smorest import Api
 
 import attribution
-from service import articles, docs, health, schemas
+from service import articles, docs, health, schemas, web
 from service.backend import EXTENSION_KEY, Backend
 from service.errors import register_error_handlers
 from workers.app import create_celery
@@ -67,5 +67,6 @@ def create_app(overrides: Mapping[str, Any] | None = None, *, store: JobStore | 
     api.register_blueprint(articles.blueprint)
     api.register_blueprint(health.blueprint)
     app.register_blueprint(docs.blueprint)
+    app.register_blueprint(web.blueprint)
     register_error_handlers(app)
     return app
