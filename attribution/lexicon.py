@@ -22,7 +22,19 @@ say tell add ask note explain state declare announce claim insist argue contend 
 caution write tweet report acknowledge admit concede confirm deny recall remark comment observe
 suggest predict promise vow pledge threaten urge complain boast testify allege charge counter
 reiterate stress emphasize emphasise repeat reveal disclose indicate estimate concur agree inform
-assure remind advise respond reply answer
+assure remind advise respond reply answer urge call post
+""".split())
+
+# Reporting verbs whose infinitive complement is what was said ("urged voters to ...").
+REPORTING_INFINITIVE_VERBS = frozenset("""
+urge vow promise pledge threaten ask call encourage implore beg demand propose tell warn advise order
+""".split()) & REPORTING_VERBS | frozenset({"urge", "vow", "promise", "pledge", "threaten", "encourage", "call"})
+
+# Reporting verbs whose direct object is the content ("announced his resignation"),
+# not the hearer (as with tell, ask, urge).
+REPORTING_OBJECT_VERBS = frozenset("""
+say announce report tweet deny confirm acknowledge recall declare claim explain answer post note propose
+write reveal disclose predict promise pledge repeat reiterate admit concede suggest
 """.split())
 
 TITLES = frozenset("""

@@ -55,6 +55,46 @@ def _contiguous(tokens: list[Token], anchor: Token) -> list[Token]:
     return [t for t in tokens if low <= t.i <= high]
 
 
+def _clause(complement: Token) -> list[Token]:
+    """The reported clause headed by `complement`, up to the end of the verb's phrase.
+
+    The parse often splits a long reported clause into several dependents of
+    the verb ("said he would serve should the opportunity arise"), so later
+    clausal dependents of the verb are kept; a participial afterthought
+    (", telling reporters ...") or a second coordinated verb ends the clause.
+    """
+    tokens = list(complement.subtree)
+    verb = complement.head
+    for child in verb.rights:
+        if child.i <= complement.i:
+            continue
+        if child.dep_ in {"conj", "cc"}:
+            break
+        if child.dep_ in {"advcl", "xcomp"} and child.tag_ == "VBG" and child.left_edge.i > 0 \
+                and verb.doc[child.left_edge.i - 1].text == ",":
+            break
+        if child.dep_ in {"ccomp", "advcl", "prep", "npadvmod", "xcomp", "dobj"}:
+            tokens.extend(child.subtree)
+    return _contiguous(tokens, complement)
+
+
+def _complement(verb: Token) -> Token | None:
+    """What a reporting verb reports: a clause, an infinitive or an object."""
+    lemma = verb.lemma_.lower()
+    children = list(verb.children)
+    right = [c for c in children if c.i > verb.i]
+    for child in right:
+        if child.dep_ == "ccomp":
+            return child
+    for child in right:
+        if child.dep_ == "xcomp" and lemma in lexicon.REPORTING_INFINITIVE_VERBS:
+            return child
+    for child in right:
+        if child.dep_ == "dobj" and lemma in lexicon.REPORTING_OBJECT_VERBS and child.pos_ not in {"PRON"}:
+            return child
+    return None
+
+
 def find_reported(parsed: ParsedText) -> list[ReportedSpeech]:
     """All unmarked reported-speech clauses in the article."""
     found: list[ReportedSpeech] = []
@@ -75,16 +115,22 @@ def find_reported(parsed: ParsedText) -> list[ReportedSpeech]:
             continue
         sentence = {t.i for t in token.sent}
         speaker = subject_of(token, sentence)
-        complements = [c for c in token.children if c.dep_ == "ccomp"]
-        if complements:
-            clause = list(complements[0].subtree)
-        elif token.dep_ == "parataxis" and token.head is not token:
-            excluded = {t.i for t in token.subtree}
-            clause = [t for t in token.head.subtree if t.i not in excluded]
-            clause = _contiguous(clause, token.head) if token.head.i not in excluded else []
+        if speaker is None and token.dep_ == "acl" and token.head.pos_ in {"NOUN", "PROPN"}:
+            speaker = token.head
+        complement = _complement(token)
+        if complement is not None:
+            clause = _clause(complement)
         else:
-            continue
+            left = [c for c in token.children if c.dep_ == "ccomp" and c.i < token.i]
+            if left:
+                clause = list(left[0].subtree)
+            elif token.dep_ == "parataxis" and token.head is not token:
+                excluded = {t.i for t in token.subtree}
+                clause = [t for t in token.head.subtree if t.i not in excluded]
+                clause = _contiguous(clause, token.head) if token.head.i not in excluded else []
+            else:
+                continue
         span = _span(parsed, clause)
-        if span and speaker is not None:
+        if span and (speaker is not None or token.tag_ == "VBG"):
             found.append(ReportedSpeech(*span, (token,), speaker))
     return found

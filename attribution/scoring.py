@@ -126,7 +126,8 @@ class ScoringError:
     `error` is "missed" (a required gold quote nobody predicted), "spurious" (a
     prediction matching no gold quote) or "wrong speaker". `text` is the trimmed
     quote (gold for missed and wrong speaker, predicted for spurious), cut to 80
-    characters; `method` is the engine's method for the predicted quote, when given.
+    characters; `method` and `mention` are the engine's method and speaker mention
+    (the words that named the speaker) for the predicted quote, when given.
     """
 
     document_id: str
@@ -138,6 +139,13 @@ class ScoringError:
     gold_speaker: str | None = None
     predicted_speaker: str | None = None
     method: str | None = None
+    mention: str | None = None
+
+
+def _engine_details(predicted_quote: dict) -> dict:
+    """The optional fields of an engine prediction that help explain an error."""
+    mention = predicted_quote.get("mention")
+    return {"method": predicted_quote.get("method"), "mention": mention.get("text") if isinstance(mention, dict) else None}
 
 
 @dataclass
@@ -248,7 +256,7 @@ def _score_document(document_id: str, gold: dict, predicted_quotes: list[dict], 
         per_kind[kind]["speaker_right"] += right_speaker
         if not right_speaker:
             errors.append(ScoringError(document_id, "wrong speaker", excerpt, *gold_span, kind=kind, gold_speaker=gold_speaker,
-                                       predicted_speaker=predicted_speaker, method=predicted_quote.get("method")))
+                                       predicted_speaker=predicted_speaker, **_engine_details(predicted_quote)))
 
     matched_predictions = set(matches.values())
     for predicted_index, (predicted_quote, predicted_span) in enumerate(zip(predicted_quotes, predicted_spans)):
@@ -257,7 +265,7 @@ def _score_document(document_id: str, gold: dict, predicted_quotes: list[dict], 
         counts["pred_counted"] += 1
         errors.append(ScoringError(document_id, "spurious", text[predicted_span[0]:predicted_span[1]][:EXCERPT_CHARS], *predicted_span,
                                    kind=predicted_quote.get("kind"), predicted_speaker=speaker_name(predicted_quote.get("speaker")),
-                                   method=predicted_quote.get("method")))
+                                   **_engine_details(predicted_quote)))
 
     for start, end in gold.get("non_quotes", []):
         trap = trim_span(text, start, end)
@@ -330,9 +338,10 @@ ERROR_GROUPS = ("missed", "spurious", "wrong speaker")
 def format_errors(errors: list[ScoringError], per_group: int) -> list[str]:
     """A tuning-oriented listing: for each error group, its size and breakdown, then up to `per_group` examples.
 
-    Examples come from the documents with the most errors first ("worst" documents),
-    then in document order; wrong speakers also show the most frequent
-    gold -> predicted confusions, and every group the most frequent engine methods.
+    Examples take turns across documents, the documents with the most errors
+    first, so that one bad article does not fill the listing; wrong speakers also
+    show the most frequent gold -> predicted confusions, and every group the most
+    frequent engine methods.
     """
     errors_per_document = Counter(error.document_id for error in errors)
     lines: list[str] = []
@@ -351,10 +360,19 @@ def format_errors(errors: list[ScoringError], per_group: int) -> list[str]:
             lines.append("   most frequent: " + "; ".join(
                 f"{_shown(gold)} -> {_shown(predicted)} x{count}" for (gold, predicted), count in confusions.most_common(5)
             ))
-        worst_first = sorted(members, key=lambda error: -errors_per_document[error.document_id])  # stable: keeps document order
-        for error in worst_first[:per_group]:
+        for error in _spread_over_documents(members, errors_per_document)[:per_group]:
             lines.append("   " + _describe_error(error))
     return lines
+
+
+def _spread_over_documents(members: list[ScoringError], errors_per_document: Counter) -> list[ScoringError]:
+    """The first error of each document, worst documents first, then the second of each, and so on."""
+    turn_in_document: Counter = Counter()
+    keyed = []
+    for position, error in enumerate(members):
+        keyed.append(((turn_in_document[error.document_id], -errors_per_document[error.document_id], position), error))
+        turn_in_document[error.document_id] += 1
+    return [error for _, error in sorted(keyed, key=lambda pair: pair[0])]
 
 
 def _describe_error(error: ScoringError) -> str:
@@ -362,7 +380,7 @@ def _describe_error(error: ScoringError) -> str:
     text = error.text.replace("\n", " ")
     if error.error == "missed":
         return f"{where} {text!r}  gold speaker {_shown(error.gold_speaker)}"
-    method = f" via {error.method}" if error.method else ""
+    method = (f" via {error.method}" if error.method else "") + (f" ({error.mention!r})" if error.mention else "")
     if error.error == "spurious":
         return f"{where} {text!r}  predicted {_shown(error.predicted_speaker)}{method}"
     return f"{where} {text!r}  gold {_shown(error.gold_speaker)}, predicted {_shown(error.predicted_speaker)}{method}"
