@@ -457,3 +457,12 @@ def test_all_text_keeps_readable_contrast(page, service_url):
     assert page.evaluate(LOW_CONTRAST_SCRIPT) == [], "with the tooltip"
     page.locator("#speaker-list button").first.click()
     assert page.evaluate(LOW_CONTRAST_SCRIPT) == [], "with a speaker selected"
+
+
+def test_an_article_over_the_size_limit_is_refused_in_plain_words(page, service_url):
+    oversized = "\"Word,\" she said. " * 130_000
+    page.goto(service_url + "/")
+    page.locator("#article-text").evaluate("(area, text) => { area.value = text; }", oversized)
+    page.click("#submit-button")
+    page.wait_for_selector("#error-view:not([hidden])", timeout=60_000)
+    assert "too large" in page.inner_text("#error-title").lower(), page.inner_text("#error-view")
