@@ -108,7 +108,7 @@ def test_missed_spurious_and_wrong_speaker_are_counted_and_listed():
         quote("a fantasy", speaker="Critics", kind="mixed"),
     )
     prediction = predicted(
-        quote("We will rebuild the bridge.", speaker="Tom Berg", method="pronoun"),  # wrong speaker (other first name)
+        quote("We will rebuild the bridge.", speaker="Tom Berg", method="pronoun", mention={"start": 0, "end": 3, "text": "She"}),  # wrong speaker
         quote("a fantasy", speaker=None),  # wrong speaker (unnamed)
         quote("The mayor said", speaker="Anna Berg"),  # spurious
     )
@@ -122,8 +122,18 @@ def test_missed_spurious_and_wrong_speaker_are_counted_and_listed():
     listing = "\n".join(format_errors(errors, per_group=5))
     assert "== missed: 1 (indirect 1)" in listing
     assert "'taxes would not rise'" in listing
-    assert "gold Anna Berg, predicted Tom Berg via pronoun" in listing
+    assert "gold Anna Berg, predicted Tom Berg via pronoun ('She')" in listing
     assert "Critics -> (unnamed) x1" in listing
+
+
+def test_error_examples_take_turns_across_documents_worst_first():
+    gold = {
+        "few": {"text": TEXT, "quotes": [quote("a fantasy")]},
+        "many": {"text": TEXT, "quotes": [quote("a fantasy"), quote("taxes would not rise"), quote("We will rebuild the bridge.")]},
+    }
+    _, errors = score(gold, {})
+    examples = [line for line in format_errors(errors, per_group=3) if line.startswith("   [")]
+    assert [line.split()[0] for line in examples] == ["[many", "[few", "[many"]
 
 
 def test_optional_gold_is_neither_required_nor_penalised():
