@@ -114,8 +114,13 @@ def wait_seconds(wait_max: int) -> float:
 
 
 def _decode_body() -> str:
+    body = request.get_data(cache=False)
+    limit = request.max_content_length
+    if request.content_length is None and limit is not None and len(body) >= limit:
+        # A chunked body is read up to the limit and cut there without an error: refuse it whole.
+        raise ApiError(413, "too_large", f"the request body reaches the {limit}-byte limit")
     try:
-        return request.get_data(cache=False).decode("utf-8")
+        return body.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ApiError(400, "invalid_utf8", f"the body is not valid UTF-8 (byte {exc.start})") from None
 
