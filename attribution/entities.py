@@ -15,7 +15,8 @@ from attribution.model import ENTITY_COMPONENT, load_model
 from attribution.parse import ParsedText, parsable_text
 
 PERSON_LABELS = {"PERSON"}
-ORGANISATION_LABELS = {"ORG", "NORP", "GPE"}
+ORGANISATION_LABELS = {"ORG", "GPE"}
+GROUP_LABELS = {"NORP"}  # "Democrats say": a group, never a named speaker
 
 
 def recognise(texts: list[str]) -> list[list[tuple[int, int, str]]]:
@@ -36,6 +37,8 @@ def kind_from_label(label: str | None, fallback: str) -> str:
         return "person"
     if label in ORGANISATION_LABELS:
         return "organization"
+    if label in GROUP_LABELS:
+        return "group"
     if label is None:
         return fallback
     return "other"

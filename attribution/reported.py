@@ -95,6 +95,13 @@ def _complement(verb: Token) -> Token | None:
     return None
 
 
+def _passive(verb: Token) -> bool:
+    """`was asked`, `when asked`: the subject is the one spoken to, not the speaker."""
+    if any(c.dep_ in {"nsubjpass", "auxpass"} for c in verb.children):
+        return True
+    return verb.tag_ == "VBN" and not any(c.dep_ in {"aux", "nsubj"} for c in verb.children)
+
+
 def find_reported(parsed: ParsedText) -> list[ReportedSpeech]:
     """All unmarked reported-speech clauses in the article."""
     found: list[ReportedSpeech] = []
@@ -114,7 +121,8 @@ def find_reported(parsed: ParsedText) -> list[ReportedSpeech]:
         if token.lemma_.lower() not in lexicon.REPORTING_VERBS or token.tag_ not in VERB_TAGS:
             continue
         sentence = {t.i for t in token.sent}
-        speaker = subject_of(token, sentence)
+        passive = _passive(token)
+        speaker = None if passive else subject_of(token, sentence)
         if speaker is None and token.dep_ == "acl" and token.head.pos_ in {"NOUN", "PROPN"}:
             speaker = token.head
         complement = _complement(token)
@@ -131,6 +139,6 @@ def find_reported(parsed: ParsedText) -> list[ReportedSpeech]:
             else:
                 continue
         span = _span(parsed, clause)
-        if span and (speaker is not None or token.tag_ == "VBG"):
+        if span and (speaker is not None or passive or token.tag_ == "VBG"):
             found.append(ReportedSpeech(*span, (token,), speaker))
     return found

@@ -62,6 +62,7 @@ class Resolver:
         self.quoted = sorted(quoted)
         self._quote_starts = [a for a, _ in self.quoted]
         self._starts = [n.start for n in names]
+        self._by_span = {(n.start, n.end): n for n in names}
         self._canonical_cache: dict[tuple[int, tuple[str, ...]], str] = {}
         self._forms_by_last: dict[str, dict[tuple[str, ...], list[int]]] = {}
         self._spelling: dict[tuple[str, ...], tuple[str, ...]] = {}
@@ -84,7 +85,12 @@ class Resolver:
                 tally = votes.setdefault(canonical, {})
                 tally[mention.kind] = tally.get(mention.kind, 0) + 1
         for canonical, tally in votes.items():
-            self.kind[canonical] = max(tally, key=lambda kind: (tally[kind], kind == "person"))
+            # a first name or title anywhere in the cluster settles it; the NER
+            # labels of bare surnames are unreliable, so persons win close votes
+            if canonical in self.gender or 2 * tally.get("person", 0) >= max(tally.values()):
+                self.kind[canonical] = "person"
+            else:
+                self.kind[canonical] = max(tally, key=tally.__getitem__)
         for mention in self.outside:
             self._collect_descriptions(mention)
 
@@ -143,7 +149,7 @@ class Resolver:
 
     def resolve(self, token: Token, position: int) -> Resolved | None:
         """Who `token` (a cue's speaker head) refers to."""
-        if token.pos_ == "PROPN" or name_chain(token):
+        if token.pos_ == "PROPN" or name_chain(token) or self._known_name_word(token):
             return self._resolve_name(token)
         if token.pos_ == "PRON":
             return self._resolve_pronoun(token, position)
@@ -151,11 +157,18 @@ class Resolver:
             return self._resolve_description(token, position)
         return None
 
+    def _known_name_word(self, token: Token) -> bool:
+        """A capitalised word the tagger took for a noun ("Sanders said") that is a name elsewhere."""
+        return token.text[:1].isupper() and token.lower_ in self._forms_by_last
+
     def _resolve_name(self, token: Token) -> Resolved | None:
         chain = name_chain(token) or [token]
         mention = mention_from_tokens(self.parsed, chain)
         if mention is None:
             return None
+        labelled = self._by_span.get((mention.start, mention.end))
+        if labelled is not None and labelled.kind == "group":
+            return Resolved(None, "organization", mention.text, (mention.start, mention.end), "description")
         canonical = self.canonical(mention)
         kind = self.kind.get(canonical, "person" if canonical in self.gender else mention.kind)
         kind = {"unknown": "person", "other": "unknown"}.get(kind, kind)
@@ -216,7 +229,7 @@ class Resolver:
                 return Resolved(organisation, "organization", description, (start, end), "organization")
             return Resolved(None, "organization", description, (start, end), "description")
         words = _content_words(phrase) - GENERIC_NOUNS
-        if words:
+        if words and token.tag_ not in {"NNS", "NNPS"}:
             match = self._described_person(words, position)
             if match is not None:
                 return Resolved(match, "person", description, (start, end), "description", self.gender.get(match))
