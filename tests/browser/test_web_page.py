@@ -280,8 +280,8 @@ def test_empty_article_is_refused_in_plain_words(page, service_url):
 
 
 def test_crossing_and_nested_spans_render_every_character_once(page, service_url):
-    """Quotes, cues and mentions that nest or cross are split into fragments, never lost or doubled."""
-    text = "Alpha beta gamma delta epsilon zeta eta theta iota kappa lambda."
+    """Quotes, cues and mentions that nest or cross each other or a paragraph break are split into fragments, never lost or doubled."""
+    text = "Alpha beta gamma delta\nepsilon zeta eta theta iota kappa lambda."
     speakers = [
         {"id": "s1", "name": "Ann Alpha", "kind": "person", "descriptions": [], "mentions": [{"start": 6, "end": 10, "text": "beta"}], "quote_count": 1},
         {"id": "s2", "name": None, "kind": "person", "descriptions": ["the gamma man"], "mentions": [{"start": 11, "end": 16, "text": "gamma"}, {"start": 36, "end": 45, "text": "eta theta"}], "quote_count": 1},
@@ -311,6 +311,7 @@ def test_crossing_and_nested_spans_render_every_character_once(page, service_url
     page.wait_for_selector("#result-view:not([hidden])", timeout=10_000)
 
     assert page.locator("#article-text-view").text_content() == text
+    assert page.locator("#article-text-view .paragraph").all_text_contents() == ["Alpha beta gamma delta\n", text[23:]]
     for shown_id, start, end in (("q1", 0, 22), ("q2", 11, 40), ("q3", 17, 22), ("q4", 36, 45)):
         fragments = page.locator(f'#article-text-view mark.quote[data-quote-id="{shown_id}"]')
         assert "".join(fragments.all_text_contents()) == text[start:end], shown_id

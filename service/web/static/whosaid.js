@@ -13,6 +13,7 @@
   var PALETTE_SIZE = 8;
   var MAX_TRANSIENT_RETRIES = 5;
   var MIN_POLL_INTERVAL_MS = 1000;
+  var LONG_ARTICLE_CHARS = 50000;
 
   var KIND_LABELS = {
     direct: "direct quote",
@@ -175,12 +176,36 @@
         add("mention", mention, { speakerKey: speaker.key });
       });
     });
+    paragraphSpans(text).forEach(function (span) { add("paragraph", span, {}); });
     return marks;
   }
 
-  /* Outer marks first: earlier start, then longer, then quotes before cues before mentions. */
+  /*
+   * The article's paragraphs, each with the line breaks that end it, so that
+   * together they cover the text exactly. Each becomes its own block: a
+   * browser lays out thousands of small blocks far faster than one huge one.
+   */
+  function paragraphSpans(text) {
+    var spans = [];
+    var breaks = /\n+/g;
+    var start = 0;
+    var match;
+    while ((match = breaks.exec(text)) !== null) {
+      var end = match.index + match[0].length;
+      if (end > start) spans.push({ start: start, end: end });
+      start = end;
+    }
+    if (start < text.length) spans.push({ start: start, end: text.length });
+    return spans;
+  }
+
+  /*
+   * Outer marks first: the paragraph always (paragraphs never overlap), then
+   * earlier start, then longer, then quotes before cues before mentions.
+   */
   function compareMarks(a, b) {
-    return (a.start - b.start) || (b.end - a.end) || (KIND_RANK[a.kind] - KIND_RANK[b.kind]) || (a.serial - b.serial);
+    var paragraphFirst = (b.kind === "paragraph") - (a.kind === "paragraph");
+    return paragraphFirst || (a.start - b.start) || (b.end - a.end) || (KIND_RANK[a.kind] - KIND_RANK[b.kind]) || (a.serial - b.serial);
   }
 
   /*
@@ -221,6 +246,7 @@
     var fragmentsByQuote = new Map();
     var open = [];
     container.textContent = "";
+    container.classList.toggle("is-long", text.length > LONG_ARTICLE_CHARS);
     segments.forEach(function (segment) {
       var keep = 0;
       while (keep < open.length && keep < segment.covering.length && open[keep].mark === segment.covering[keep]) keep += 1;
@@ -248,6 +274,7 @@
 
   function markElement(mark, speakers) {
     var node;
+    if (mark.kind === "paragraph") return element("div", "paragraph");
     if (mark.kind === "quote") {
       var speaker = mark.speakerKey !== null ? speakers.byKey[mark.speakerKey] : null;
       node = element("mark", "quote " + (speaker ? "sp-" + speaker.palette : "sp-none"));
