@@ -55,7 +55,7 @@ def attribute(text: str) -> Attribution:
     parsed = parse(text)
     spans = []
     for span in marks.quoted_spans(text, parsed.paragraphs):
-        quote = quotes.classify(text, span, parsed.paragraphs[span.paragraph].start)
+        quote = quotes.classify(parsed, span)
         if quote is not None:
             spans.append(quote)
     quoted = [(q.opener, q.end) for q in spans]

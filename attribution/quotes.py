@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from attribution import lexicon
 from attribution.marks import MarkedSpan
+from attribution.parse import ParsedText
 
 _WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
 _SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)\]]*\s")
@@ -49,8 +50,10 @@ def _is_parenthetical(text: str, span: MarkedSpan) -> bool:
     return before.endswith("(") and after.startswith(")")
 
 
-def classify(text: str, span: MarkedSpan, paragraph_start: int) -> QuoteSpan | None:
+def classify(parsed: ParsedText, span: MarkedSpan) -> QuoteSpan | None:
     """The quote kind of a marked span, or None when it is not a quotation."""
+    text = parsed.text
+    paragraph_start = parsed.paragraphs[span.paragraph].start
     content = text[span.start:span.end]
     words = _WORD.findall(content)
     if not words:
@@ -69,9 +72,27 @@ def classify(text: str, span: MarkedSpan, paragraph_start: int) -> QuoteSpan | N
     else:
         kind = "mixed"
     if kind == "mixed" or (span.closer is not None and not ends_sentence and len(words) <= 4):
-        if _looks_like_name_or_title(words, stripped) or len(words) <= 2 and not stripped.endswith(("!", "?")):
+        if _looks_like_name_or_title(words, stripped):
+            return None
+        # a word or two in marks is a scare quote unless someone is reported speaking
+        if len(words) <= 2 and not stripped.endswith(("!", "?")) and not _reported_around(parsed, span):
             return None
     return QuoteSpan(span.start, span.end, span.opener, span.closer, span.paragraph, kind, span.continues)
+
+
+def _reported_around(parsed: ParsedText, span: MarkedSpan) -> bool:
+    """Whether the sentence holding the span has a speech verb outside the marks."""
+    token = parsed.token_at(span.start)
+    if token is None:
+        return False
+    closer = span.closer if span.closer is not None else span.end
+    for candidate in token.sent:
+        position = parsed.start(candidate)
+        if span.opener <= position <= closer:
+            continue
+        if candidate.pos_ == "VERB" and candidate.lemma_.lower() in lexicon.SPEECH_VERBS:
+            return True
+    return False
 
 
 def _looks_like_name_or_title(words: list[str], content: str) -> bool:
