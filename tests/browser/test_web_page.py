@@ -467,3 +467,12 @@ def test_an_article_over_the_size_limit_is_refused_in_plain_words(page, service_
     page.click("#submit-button")
     page.wait_for_selector("#error-view:not([hidden])", timeout=60_000)
     assert "too large" in page.inner_text("#error-title").lower(), page.inner_text("#error-view")
+
+
+def test_an_unreachable_service_is_explained(page, service_url):
+    page.route("**/v1/articles", lambda route: route.abort("connectionrefused"))
+    page.goto(service_url + "/")
+    page.fill("#article-text", "\"Fine,\" she said.")
+    page.click("#submit-button")
+    page.wait_for_selector("#error-view:not([hidden])")
+    assert "could not be reached" in page.inner_text("#error-title")

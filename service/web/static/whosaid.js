@@ -531,8 +531,9 @@
     showView("status-view", !document.body.dataset.articleId);
   }
 
-  /* Plain-words explanations of what went wrong, by HTTP status. */
+  /* Plain-words explanations of what went wrong, by HTTP status (0: no answer at all). */
   var ERROR_TITLES = {
+    0: "The service could not be reached",
     400: "The article could not be read",
     404: "No result with this address",
     413: "The article is too large",
