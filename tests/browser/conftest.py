@@ -1,20 +1,21 @@
-"""Fixtures of the browser tests: the real service on a free port, and headless Debian Chromium.
+"""Fixtures of the browser tests: the real service on free ports, and headless Debian Chromium.
 
-The service is started as `whosaid serve` (embedded mode: in-process worker and
-in-memory store), exactly as a user starts it, and stopped at the end of the
-session. Screenshots go to `test-artifacts/browser/` (git-ignored).
+`service_url` is `whosaid serve` in embedded mode (in-process worker, in-memory
+store), exactly as a user starts it; `production_url` is the production topology
+(redis-server, gunicorn, a Celery worker process) from `whosaid_stack`. Both are
+stopped at the end of the session. Screenshots go to `test-artifacts/browser/`
+(git-ignored).
 """
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from browser_support import REPO_ROOT, free_port, http_get_json
+from whosaid_stack import REPO_ROOT, ManagedProcess, RedisServer, ServiceStack, free_port, http_json
 
 ARTIFACTS = REPO_ROOT / "test-artifacts" / "browser"
 CHROMIUM = Path("/usr/bin/chromium")
@@ -22,49 +23,49 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 SERVICE_START_SECONDS = 120
 
 
-def wait_until_ready(base_url: str, process: subprocess.Popen, log_path: Path) -> None:
+def wait_until_ready(base_url: str, process: ManagedProcess) -> None:
     """Wait for /readyz to answer 200 (API up and the in-process worker alive)."""
     deadline = time.monotonic() + SERVICE_START_SECONDS
     last_answer = "no answer"
     while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"`whosaid serve` exited with status {process.returncode}:\n{log_path.read_text()[-3000:]}")
+        if not process.alive():
+            pytest.fail(f"`whosaid serve` exited with status {process.popen.returncode}:\n{process.log_tail()}")
         try:
-            status, body = http_get_json(base_url + "/readyz", timeout=2)
+            status, body, _ = http_json("GET", base_url + "/readyz", timeout=2)
             if status == 200:
                 return
             last_answer = f"{status} {body}"
         except (OSError, ValueError) as error:
             last_answer = repr(error)
         time.sleep(0.25)
-    pytest.fail(f"`whosaid serve` not ready after {SERVICE_START_SECONDS} s (last answer: {last_answer}):\n{log_path.read_text()[-3000:]}")
+    pytest.fail(f"`whosaid serve` not ready after {SERVICE_START_SECONDS} s (last answer: {last_answer}):\n{process.log_tail()}")
 
 
 @pytest.fixture(scope="session")
 def service_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Base URL of a `whosaid serve` process in embedded mode, on a free port."""
     port = free_port()
-    log_path = tmp_path_factory.mktemp("whosaid-serve") / "serve.log"
     environment = {key: value for key, value in os.environ.items() if not key.startswith("WHOSAID_")}
-    with log_path.open("w") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "whosaid", "serve", "--host", "127.0.0.1", "--port", str(port)],
-            cwd=REPO_ROOT,
-            env=environment,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+    process = ManagedProcess(
+        "whosaid-serve",
+        [sys.executable, "-m", "whosaid", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        tmp_path_factory.mktemp("whosaid-serve"),
+        environment,
+    )
     base_url = f"http://127.0.0.1:{port}"
     try:
-        wait_until_ready(base_url, process, log_path)
+        wait_until_ready(base_url, process)
         yield base_url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        process.stop()
+
+
+@pytest.fixture(scope="session")
+def production_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Base URL of gunicorn serving `create_app()` with one Celery worker process on a private redis-server."""
+    logs = tmp_path_factory.mktemp("production")
+    with RedisServer(logs) as redis_server, ServiceStack(redis_server.url, logs, workers=1, api_processes=1) as stack:
+        yield stack.base_url
 
 
 @pytest.fixture(scope="session")

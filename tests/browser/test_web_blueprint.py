@@ -6,7 +6,7 @@ from html.parser import HTMLParser
 import fakeredis
 import pytest
 import redis
-from browser_support import free_port
+from whosaid_stack import free_port
 
 from service import create_app
 from service.web import CONTENT_SECURITY_POLICY

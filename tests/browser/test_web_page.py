@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from attribution.scoring import match_spans, same_speaker, trim_span
-from browser_support import REPO_ROOT, http_get_json
+from whosaid_stack import REPO_ROOT, http_json
 
 pytestmark = pytest.mark.slow
 
@@ -77,7 +77,7 @@ def submit_through_page(page, service_url: str, text: str) -> str:
 
 
 def api_result(service_url: str, article_id: str) -> dict:
-    status, body = http_get_json(f"{service_url}/v1/articles/{article_id}?wait=30")
+    status, body, _ = http_json("GET", f"{service_url}/v1/articles/{article_id}?wait=30")
     assert status == 200 and body["status"] == "done", f"API answer for {article_id}: {status} {body}"
     return body["result"]
 
@@ -393,7 +393,7 @@ def test_the_shareable_link_shows_the_result_in_another_browser(page, browser, s
     share_href = page.get_attribute("#share-link", "href")
     json_href = page.get_attribute("#json-link", "href")
     assert share_href == f"/articles/{article_id}"
-    status, body = http_get_json(service_url + json_href)
+    status, body, _ = http_json("GET", service_url + json_href)
     assert status == 200 and body["id"] == article_id and body["status"] == "done"
 
     other = browser.new_context()
@@ -476,3 +476,17 @@ def test_an_unreachable_service_is_explained(page, service_url):
     page.click("#submit-button")
     page.wait_for_selector("#error-view:not([hidden])")
     assert "could not be reached" in page.inner_text("#error-title")
+
+
+def test_the_page_works_on_the_production_topology(page, production_url, artifacts: Path):
+    """gunicorn + a Celery worker process + redis-server: the same page, the same result as the API's."""
+    article_id = submit_through_page(page, production_url, SEED_TEXT)
+    result = api_result(production_url, article_id)
+    page.screenshot(path=str(artifacts / "reference-production.png"), full_page=True)
+    assert page.locator("#article-text-view").text_content() == SEED_TEXT
+    shown = page.locator("#article-text-view mark.quote.quote-first").evaluate_all("nodes => nodes.map(n => n.dataset.quoteId)")
+    assert sorted(shown) == sorted(quote["id"] for quote in result["quotes"])
+    response = page.goto(f"{production_url}/articles/{article_id}")
+    assert response.status == 200 and "script-src 'self'" in response.headers["content-security-policy"]
+    page.wait_for_selector("#result-view:not([hidden])", timeout=RESULT_TIMEOUT_MS)
+    assert page.locator("#article-text-view").text_content() == SEED_TEXT
