@@ -9,7 +9,11 @@ Keys (all under the `whosaid:` namespace, all with a TTL):
     whosaid:text:<id>          the article text the worker reads
     whosaid:finished:<id>      list that receives one element when the job ends; `wait()` blocks on it
     whosaid:workers            sorted set: worker name -> time of its last heartbeat
-    whosaid:counters           hash of service-wide counters (articles enqueued, ...)
+    whosaid:counters           hash of service-wide counters (`COUNTERS`: enqueued, succeeded, failed, ...)
+    whosaid:requests           hash "METHOD route status" -> HTTP requests answered (all API processes)
+    whosaid:latency            hash: submit-to-done seconds per `LATENCY_BUCKETS` bound, plus "sum" and "count"
+    whosaid:failures           list of the latest `RECENT_FAILURES` failures (JSON), newest first
+    whosaid:ratelimit:<client>:<window>   requests of one client (a hash, never raw client input) in one window
 
 Every state change is a WATCH/MULTI transaction on the job key: a reader sees
 either the old record or the new one, two workers finishing the same article
@@ -19,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import re
 import time
 from collections.abc import Callable, Mapping
@@ -35,6 +40,19 @@ FINISHED_SIGNAL_TTL = 300
 """Seconds the end-of-job signal lingers: long enough for every waiter already blocked on it."""
 TRANSIENT_ERRORS: tuple[type[Exception], ...] = (redis.ConnectionError, redis.TimeoutError, redis.BusyLoadingError)
 """Redis errors that mean "unreachable right now": the API answers 503, the worker retries."""
+COUNTERS = {
+    "enqueued": "articles queued for a worker (cache misses)",
+    "cache_hits": "submissions answered by an existing job, with no new task",
+    "succeeded": "jobs finished `done`",
+    "failed": "jobs finished `failed`",
+    "retried": "task runs that were retries after a transient error",
+    "redelivered": "task runs that took over an article from a worker that died",
+}
+"""The service-wide counters kept in `whosaid:counters`, with what each one counts."""
+LATENCY_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0)
+"""Upper bounds (seconds) of the submit-to-done latency histogram; a last bucket catches the rest."""
+RECENT_FAILURES = 100
+CLIENT_KEY_PATTERN = re.compile(r"[0-9a-f]{16,64}")
 
 
 class JobStatus(str, Enum):
@@ -134,6 +152,15 @@ class JobStore:
 
     _WORKERS_KEY = f"{NAMESPACE}:workers"
     _COUNTERS_KEY = f"{NAMESPACE}:counters"
+    _REQUESTS_KEY = f"{NAMESPACE}:requests"
+    _LATENCY_KEY = f"{NAMESPACE}:latency"
+    _FAILURES_KEY = f"{NAMESPACE}:failures"
+
+    @staticmethod
+    def _rate_key(client: str, window: int) -> str:
+        if CLIENT_KEY_PATTERN.fullmatch(client) is None:
+            raise ValueError("rate-limit clients are hex digests, never raw client input")
+        return f"{NAMESPACE}:ratelimit:{client}:{window}"
 
     # Reads --------------------------------------------------------------------------------------
     def ping(self) -> None:
@@ -227,9 +254,25 @@ class JobStore:
         return job
 
     def _announce_end(self, pipe: redis.client.Pipeline, job: Job) -> None:
+        """Signal waiters and count the outcome, in the transaction that finishes the job (so once per job)."""
         pipe.expire(self._text_key(job.id), self.ttl)
         pipe.rpush(self._finished_key(job.id), job.status.value)
         pipe.expire(self._finished_key(job.id), FINISHED_SIGNAL_TTL)
+        if job.status is JobStatus.DONE:
+            pipe.hincrby(self._COUNTERS_KEY, "succeeded", 1)
+            latency = _seconds_between(job.submitted_at, job.finished_at)
+            if latency is not None:
+                bucket = next((str(bound) for bound in LATENCY_BUCKETS if latency <= bound), "+Inf")
+                pipe.hincrby(self._LATENCY_KEY, bucket, 1)
+                pipe.hincrby(self._LATENCY_KEY, "count", 1)
+                pipe.hincrbyfloat(self._LATENCY_KEY, "sum", latency)
+        else:
+            pipe.hincrby(self._COUNTERS_KEY, "failed", 1)
+            failure = {"id": job.id, "at": job.finished_at, "attempts": job.attempts,
+                       "code": job.error.code if job.error else None,
+                       "message": job.error.message if job.error else None}
+            pipe.lpush(self._FAILURES_KEY, json.dumps(failure, ensure_ascii=False))
+            pipe.ltrim(self._FAILURES_KEY, 0, RECENT_FAILURES - 1)
 
     def _transition(self, job_id: str, change: Callable[[Job | None], Job | None],
                     also: Callable[[redis.client.Pipeline, Job], Any] | None = None) -> tuple[Job | None, bool]:
@@ -277,7 +320,58 @@ class JobStore:
         return self.client.zrangebyscore(self._WORKERS_KEY, time.time() - max_silence, "+inf")
 
     def count(self, counter: str, amount: int = 1) -> None:
+        """Add to one of the service-wide `COUNTERS`."""
+        if counter not in COUNTERS:
+            raise ValueError(f"unknown counter {counter!r}")
         self.client.hincrby(self._COUNTERS_KEY, counter, amount)
 
     def counters(self) -> dict[str, int]:
+        """The `COUNTERS` counted so far (one never counted is absent)."""
         return {name: int(value) for name, value in self.client.hgetall(self._COUNTERS_KEY).items()}
+
+    # Operations: request counts, latency, failures, rate limits ------------------------------------
+    def count_request(self, method: str, route: str, status: int) -> None:
+        """Count one answered HTTP request; `route` is the URL rule (never the raw path)."""
+        self.client.hincrby(self._REQUESTS_KEY, f"{method} {route} {status}", 1)
+
+    def request_counts(self) -> dict[tuple[str, str, int], int]:
+        """(method, route, status) -> requests answered, summed over every API process."""
+        counts = {}
+        for field, value in self.client.hgetall(self._REQUESTS_KEY).items():
+            method, route, status = field.split(" ")
+            counts[(method, route, int(status))] = int(value)
+        return counts
+
+    def latency_histogram(self) -> tuple[list[tuple[float, int]], float, int]:
+        """Submit-to-done latency: ([(upper bound, jobs in that bucket)], sum of seconds, jobs)."""
+        stored = self.client.hgetall(self._LATENCY_KEY)
+        buckets = [(bound, int(stored.get(str(bound), 0))) for bound in LATENCY_BUCKETS]
+        buckets.append((math.inf, int(stored.get("+Inf", 0))))
+        return buckets, float(stored.get("sum", 0.0)), int(stored.get("count", 0))
+
+    def recent_failures(self, limit: int = 10) -> list[dict[str, Any]]:
+        """The latest failures, newest first: {id, at, attempts, code, message}."""
+        return [json.loads(raw) for raw in self.client.lrange(self._FAILURES_KEY, 0, limit - 1)]
+
+    def hit_rate_limit(self, client: str, window_seconds: int) -> tuple[int, float]:
+        """Count one request of `client` (a hex digest) in the current fixed window.
+
+        Returns (requests of this client in the window so far, seconds until the window ends).
+        The counter lives in Redis, so every API process shares it.
+        """
+        now = time.time()
+        window = int(now // window_seconds)
+        key = self._rate_key(client, window)
+        with self.client.pipeline() as pipe:
+            pipe.incr(key)
+            pipe.expire(key, window_seconds + 1)
+            hits, _ = pipe.execute()
+        return int(hits), (window + 1) * window_seconds - now
+
+
+def _seconds_between(start: str | None, end: str | None) -> float | None:
+    """Seconds from one `utc_now()` stamp to another (None when either is missing)."""
+    if not start or not end:
+        return None
+    elapsed = datetime.fromisoformat(end.replace("Z", "+00:00")) - datetime.fromisoformat(start.replace("Z", "+00:00"))
+    return max(0.0, elapsed.total_seconds())
