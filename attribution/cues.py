@@ -20,6 +20,7 @@ SENTENCE_FINAL = {".", "!", "?"}
 SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
 VERB_TAGS = {"VBD", "VBZ", "VBP", "VBG", "VBN", "VB"}
 CLOSE_CUE_TOKENS = 6
+NOMINALS = {"PROPN", "NOUN", "PRON"}
 
 
 @dataclass(frozen=True)
@@ -59,16 +60,24 @@ def window_before(parsed: ParsedText, start: int, end: int) -> list[Token]:
 
 
 def subject_of(verb: Token, allowed: set[int]) -> Token | None:
-    """The speaker of a speech verb: its subject, or that of the verb it hangs on."""
+    """The speaker of a speech verb: its subject, or that of the verb it hangs on.
+
+    A participle tacked on with a comma ("Trump argued that X would work,
+    saying ...") belongs to the main clause, not to the reported clause it
+    is attached to in the parse.
+    """
     head = verb
-    for _ in range(3):
+    participle = verb.tag_ == "VBG"
+    for _ in range(4):
         for child in head.children:
             if child.dep_ in SUBJECT_DEPS and child.i in allowed:
                 return child
-        if head.dep_ in {"conj", "xcomp", "advcl", "relcl"} and head.head is not head:
-            if head.dep_ == "relcl" and head.head.i in allowed:
-                return head.head
+        if head.dep_ in {"conj", "xcomp", "advcl", "relcl", "acl"} and head.head is not head:
+            if head.dep_ in {"relcl", "acl"}:
+                return head.head if head.head.i in allowed and head.head.pos_ in NOMINALS else None
             head = head.head
+            if participle and head.dep_ == "ccomp" and head.head is not head:
+                head = head.head
         else:
             break
     return None

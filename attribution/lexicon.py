@@ -14,6 +14,7 @@ emphasize emphasise stress reiterate repeat point mention reveal disclose indica
 concur agree disagree object protest lament acknowledge recount describe shout yell scream cry
 whisper mutter murmur exclaim snap laugh sigh chuckle tweete blog text email predict forecast
 reckon opine declare proclaim announce inform assure remind advise recommend instruct order
+call describe dub label brand
 """.split())
 
 # Reported speech without marks is only taken from these (no beliefs, no findings).
