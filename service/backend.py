@@ -38,6 +38,8 @@ class Backend:
                 self.store.withdraw(job)
                 raise
             self.store.count("enqueued")
+        else:
+            self.store.count("cache_hits")
         return job, created
 
 

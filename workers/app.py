@@ -14,6 +14,7 @@ from functools import lru_cache
 import kombu.exceptions
 from celery import Celery, bootsteps
 
+from workers.logs import task_headers
 from workers.settings import Settings
 from workers.store import TRANSIENT_ERRORS, JobStore
 
@@ -61,8 +62,11 @@ def settings_of(app: Celery) -> Settings:
 
 
 def enqueue_attribution(app: Celery, job_id: str, *, headers: dict[str, str] | None = None) -> None:
-    """Queue the attribution of job `job_id` (its text is already in the store); raises one of `BROKER_ERRORS`."""
-    app.send_task(ATTRIBUTE_TASK, args=[job_id], headers=headers)
+    """Queue the attribution of job `job_id` (its text is already in the store); raises one of `BROKER_ERRORS`.
+
+    The current request id (`workers.logs`) travels along in the message headers.
+    """
+    app.send_task(ATTRIBUTE_TASK, args=[job_id], headers={**task_headers(), **(headers or {})})
 
 
 @lru_cache(maxsize=8)

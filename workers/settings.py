@@ -54,6 +54,12 @@ class Settings:
     """How often each worker announces it is alive; it counts as gone after three missed beats."""
     worker_concurrency: int = 0
     """Worker processes per `whosaid worker` (0: one per CPU core)."""
+    api_keys: str | None = None
+    """Comma-separated API keys; when set, every write (POST) needs `Authorization: Bearer <one of them>`."""
+    rate_limit: int = 0
+    """Requests per client (API key, else address) per `rate_limit_window` on `/v1`; 0 switches limits off."""
+    rate_limit_window: int = 60
+    """Length of a rate-limit window (seconds)."""
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any]) -> Settings:
@@ -80,12 +86,16 @@ class Settings:
     def check(self) -> None:
         """Reject combinations that cannot work, with the variable's name in the message."""
         positive = ["result_ttl", "max_article_bytes", "batch_max_articles", "max_batch_bytes", "soft_time_limit",
-                    "hard_time_limit", "wait_max", "redis_timeout", "visibility_timeout", "heartbeat_interval"]
+                    "hard_time_limit", "wait_max", "redis_timeout", "visibility_timeout", "heartbeat_interval",
+                    "rate_limit_window"]
         for name in positive:
             if getattr(self, name) <= 0:
                 raise SettingsError(f"{ENV_PREFIX}{name.upper()} must be positive, got {getattr(self, name)}")
-        if self.max_retries < 0 or self.worker_concurrency < 0:
-            raise SettingsError(f"{ENV_PREFIX}MAX_RETRIES and {ENV_PREFIX}WORKER_CONCURRENCY cannot be negative")
+        if self.max_retries < 0 or self.worker_concurrency < 0 or self.rate_limit < 0:
+            raise SettingsError(f"{ENV_PREFIX}MAX_RETRIES, {ENV_PREFIX}WORKER_CONCURRENCY and "
+                                f"{ENV_PREFIX}RATE_LIMIT cannot be negative")
+        if self.api_keys is not None and not self.api_key_set:
+            raise SettingsError(f"{ENV_PREFIX}API_KEYS holds no key (comma-separated keys expected)")
         if self.hard_time_limit <= self.soft_time_limit:
             raise SettingsError(f"{ENV_PREFIX}HARD_TIME_LIMIT ({self.hard_time_limit}) must exceed "
                                 f"{ENV_PREFIX}SOFT_TIME_LIMIT ({self.soft_time_limit})")
@@ -97,6 +107,11 @@ class Settings:
     @property
     def effective_broker_url(self) -> str | None:
         return self.broker_url or self.redis_url
+
+    @property
+    def api_key_set(self) -> frozenset[str]:
+        """The accepted API keys (empty: writes need no key)."""
+        return frozenset(key.strip() for key in (self.api_keys or "").split(",") if key.strip())
 
     @property
     def heartbeat_ttl(self) -> float:

@@ -6,6 +6,9 @@ Outcomes:
   - engine raised            -> job `failed` with code `engine_error` (deterministic: not retried)
   - soft or hard time limit  -> job `failed` with code `timeout`
   - Redis unreachable        -> task retried with exponential backoff, up to `max_retries`
+  - worker died mid-article  -> delivered again (late ack); after `max_retries + 1` starts the job is
+                                `failed` with code `worker_lost`, so an article that kills its worker
+                                cannot circulate forever
 """
 from __future__ import annotations
 
@@ -17,6 +20,7 @@ from celery.signals import worker_process_init
 
 import attribution
 from workers.app import ATTRIBUTE_TASK, settings_of, store_for
+from workers.settings import Settings
 from workers.store import TRANSIENT_ERRORS, JobStore
 
 log = logging.getLogger(__name__)
@@ -61,7 +65,9 @@ def attribute_article(self: ArticleTask, job_id: str) -> None:
     settings = settings_of(self.app)
     store = store_for(settings)
     try:
-        _run(store, job_id, settings.soft_time_limit)
+        if self.request.retries:
+            store.count("retried")
+        _run(store, job_id, settings, is_retry=bool(self.request.retries))
     except TRANSIENT_ERRORS as exc:
         countdown = min(RETRY_BACKOFF_MAX, 2 ** self.request.retries)
         log.warning("job %s: Redis unreachable (%s), retry %d in %d s", job_id, exc, self.request.retries + 1,
@@ -69,10 +75,19 @@ def attribute_article(self: ArticleTask, job_id: str) -> None:
         raise self.retry(exc=exc, countdown=countdown, max_retries=settings.max_retries) from exc
 
 
-def _run(store: JobStore, job_id: str, soft_time_limit: int) -> None:
+def _run(store: JobStore, job_id: str, settings: Settings, *, is_retry: bool = False) -> None:
     job = store.claim(job_id)
     if job is None:
         log.info("job %s: already finished or unknown, nothing to do", job_id)
+        return
+    log.info("job %s: started (attempt %d)", job_id, job.attempts)
+    if job.attempts > 1 and not is_retry:
+        store.count("redelivered")
+    most_attempts = settings.max_retries + 1
+    if job.attempts > most_attempts:
+        store.fail(job_id, "worker_lost", f"the worker processing this article stopped without finishing "
+                                          f"{job.attempts - 1} times (killed or crashed); not trying again")
+        log.error("job %s: given up after %d lost attempts", job_id, job.attempts - 1)
         return
     text = store.get_text(job_id)
     if text is None:
@@ -81,10 +96,12 @@ def _run(store: JobStore, job_id: str, soft_time_limit: int) -> None:
     try:
         result = attribution_result(text)
     except SoftTimeLimitExceeded:
-        store.fail(job_id, "timeout", f"the article took longer than {soft_time_limit} s")
+        store.fail(job_id, "timeout", f"the article took longer than {settings.soft_time_limit} s")
+        log.warning("job %s: soft time limit (%d s) reached", job_id, settings.soft_time_limit)
         return
     except Exception as exc:
         log.exception("job %s: the engine raised", job_id)
         store.fail(job_id, "engine_error", f"the engine could not process this article: {type(exc).__name__}: {exc}")
         return
     store.finish(job_id, result)
+    log.info("job %s: done, %d quotes", job_id, len(result["quotes"]))
