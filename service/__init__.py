@@ -13,7 +13,7 @@ from flask import Flask
 from flask_smorest import Api
 
 import attribution
-from service import articles, docs, health, schemas, web
+from service import articles, auth, docs, health, logs, metrics, ratelimit, schemas, web
 from service.backend import EXTENSION_KEY, Backend
 from service.errors import register_error_handlers
 from workers.app import create_celery
@@ -63,6 +63,10 @@ def create_app(overrides: Mapping[str, Any] | None = None, *, store: JobStore | 
     app.extensions[EXTENSION_KEY] = Backend(settings=settings, store=store, celery=create_celery(settings),
                                             engine=attribution.engine_info())
 
+    logs.install(app)  # first: the request id is bound before any other hook can log or refuse
+    auth.install(app, settings)
+    ratelimit.install(app, settings)
+    metrics.install(app)
     api = WhosaidApi(app)
     api.register_blueprint(articles.blueprint)
     api.register_blueprint(health.blueprint)

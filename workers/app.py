@@ -69,6 +69,13 @@ def enqueue_attribution(app: Celery, job_id: str, *, headers: dict[str, str] | N
     app.send_task(ATTRIBUTE_TASK, args=[job_id], headers={**task_headers(), **(headers or {})})
 
 
+def queue_depth(app: Celery) -> int:
+    """Tasks waiting in the queue, not yet taken by a worker, as the broker counts them."""
+    with app.connection_for_read() as connection:
+        connection.ensure_connection(max_retries=1)
+        return connection.default_channel.queue_declare(app.conf.task_default_queue).message_count
+
+
 @lru_cache(maxsize=8)
 def store_for(settings: Settings) -> JobStore:
     """This process's store for `settings` (redis-py pools reconnect by themselves after a fork)."""
