@@ -57,6 +57,7 @@ class ManagedProcess:
 
     def __init__(self, name: str, command: list[str], log_dir: Path, environment: dict[str, str]):
         self.name = name
+        log_dir.mkdir(parents=True, exist_ok=True)
         self.log_path = log_dir / f"{name}.log"
         with self.log_path.open("ab") as log:
             self.popen = subprocess.Popen(command, cwd=REPO_ROOT, env=environment, stdout=log,

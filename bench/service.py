@@ -1,0 +1,268 @@
+"""Benchmark of the deployed service: gunicorn + real Redis + 1, then 2 Celery workers.
+
+    python3 bench/service.py [--articles 300] [--clients 16] [--dev PATH] [--json OUT]
+
+1. The engine alone: `attribute` on every article, one after the other in this
+   process (model warmed up first): the baseline throughput.
+2. For 1 and then 2 worker processes (concurrency 1 each, a fresh redis-server
+   each time so nothing is cached, a few untimed articles first so every worker
+   has its model loaded): `--clients` threads submit the articles over
+   HTTP (`POST /v1/articles`) and wait for each (`GET ...?wait=`); printed:
+   throughput, its ratio to N x the engine's, p50/p95/p99 submit-to-done latency,
+   then the p99 of GETs of finished jobs (cached results), and the idle memory of
+   each worker (its main process and pool child, RSS and PSS).
+
+Targets: ratio >= 0.9 per worker, 2 workers >= 1.5x one worker, cached GET p99 < 10 ms.
+Articles: the dev set's texts (`../shared/eval/polnear-dev.jsonl`) when present,
+else generated news-like texts; the output says which. The dev texts are
+third-party: read at run time, never written into the repository.
+"""
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import random
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "tests" / "support"))
+
+from whosaid_stack import RedisServer, ServiceStack  # noqa: E402
+
+DEFAULT_DEV_SET = REPO.parent / "shared" / "eval" / "polnear-dev.jsonl"
+RATIO_TARGET = 0.9
+SCALING_TARGET = 1.5
+CACHED_GET_P99_TARGET_MS = 10.0
+CACHED_GETS = 2000
+IDLE_SECONDS = 5
+
+
+@dataclass
+class Run:
+    workers: int
+    articles: int
+    seconds: float
+    throughput: float
+    ratio_to_engine: float
+    latency_p50: float
+    latency_p95: float
+    latency_p99: float
+    cached_get_p50_ms: float
+    cached_get_p99_ms: float
+    idle_worker_rss_mb: list[float]
+    idle_worker_pss_mb: list[float]
+
+
+def load_articles(count: int, dev_set: Path) -> tuple[list[str], str]:
+    """`count` distinct article texts, and where they come from."""
+    if dev_set.exists():
+        texts = list(dict.fromkeys(json.loads(line)["text"] for line in dev_set.open(encoding="utf-8")))
+        if len(texts) >= count:
+            return texts[:count], f"dev set {dev_set.name} (first {count} texts)"
+    return [generated_article(number) for number in range(count)], f"{count} generated news-like texts"
+
+
+def generated_article(number: int) -> str:
+    """A news-like text with direct, mixed and reported quotes; distinct for each `number`."""
+    rng = random.Random(number)
+    first = ["Maria", "John", "Aisha", "Pedro", "Lena", "Tomasz", "Grace", "Hiro", "Fatima", "Oliver"]
+    last = ["Okafor", "Lindqvist", "Marchetti", "Reyes", "Diallo", "Hensley", "Novak", "Tanaka", "Brennan"]
+    roles = ["the finance minister", "a spokesman for the union", "the city's mayor", "a local shopkeeper",
+             "the head of the hospital", "an opposition lawmaker", "the company's chief executive"]
+    topics = ["the new budget", "the strike", "the flooding", "the election", "the bridge repairs",
+              "the school closures", "the fuel prices", "the harbour expansion"]
+    verbs = ["said", "told reporters", "added", "warned", "explained"]
+    paragraphs = [f"Officials in district {number} met on {rng.choice(['Monday', 'Tuesday', 'Friday'])} "
+                  f"to discuss {rng.choice(topics)}, which has divided residents for months."]
+    for _ in range(rng.randint(5, 9)):
+        name = f"{rng.choice(first)} {rng.choice(last)}"
+        role, topic, verb = rng.choice(roles), rng.choice(topics), rng.choice(verbs)
+        paragraphs.append(rng.choice([
+            f'"We cannot wait any longer on {topic}," {name}, {role}, {verb}. '
+            f'"People in district {number} deserve an answer this year."',
+            f"{name}, {role}, {verb} that {topic} would cost more than expected. "
+            f"According to {name.split()[1]}, the council had ignored {rng.randint(2, 40)} warnings.",
+            f'{name} called {topic} "a test of whether this city still listens to its people." '
+            f"He {verb} the vote would take place in {rng.choice(['March', 'June', 'October'])}.",
+        ]))
+    return "\n\n".join(paragraphs)
+
+
+def engine_throughput(texts: list[str]) -> float:
+    """Articles per second of `attribute` in this process, after one warm-up call."""
+    from attribution import attribute
+
+    attribute(texts[0])
+    started = time.perf_counter()
+    for text in texts:
+        attribute(text)
+    return len(texts) / (time.perf_counter() - started)
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+
+
+class Client:
+    """One persistent HTTP connection (keep-alive), as a real client library would use."""
+
+    def __init__(self, base_url: str):
+        host, port = base_url.removeprefix("http://").split(":")
+        self.connection = http.client.HTTPConnection(host, int(port), timeout=120)
+
+    def request(self, method: str, path: str, body: bytes | None = None) -> tuple[int, dict]:
+        headers = {"Content-Type": "application/json"} if body is not None else {}
+        self.connection.request(method, path, body=body, headers=headers)
+        response = self.connection.getresponse()
+        return response.status, json.loads(response.read())
+
+
+def submit_all(base_url: str, texts: list[str], clients: int) -> tuple[float, list[float], list[str]]:
+    """Submit every text from `clients` threads, each waiting for its article; (seconds, latencies, job URLs)."""
+    pending = iter(enumerate(texts))
+    lock = threading.Lock()
+    latencies: list[float] = []
+    urls: list[str] = []
+    failures: list[str] = []
+
+    def client_loop() -> None:
+        client = Client(base_url)
+        while True:
+            with lock:
+                item = next(pending, None)
+            if item is None:
+                return
+            index, text = item
+            started = time.perf_counter()
+            status, job = client.request("POST", "/v1/articles", json.dumps({"text": text, "ref": str(index)}).encode())
+            while status in (200, 202) and job["status"] in ("queued", "processing"):
+                status, job = client.request("GET", f"{job['links']['self']}?wait=30")
+            elapsed = time.perf_counter() - started
+            with lock:
+                if status != 200 or job["status"] != "done":
+                    failures.append(f"article {index}: HTTP {status} {job}")
+                latencies.append(elapsed)
+                urls.append(job["links"]["self"])
+
+    threads = [threading.Thread(target=client_loop) for _ in range(clients)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    seconds = time.perf_counter() - started
+    if failures:
+        raise SystemExit("articles not done:\n" + "\n".join(failures[:10]))
+    return seconds, latencies, urls
+
+
+def cached_get_latencies(base_url: str, urls: list[str], total: int, clients: int = 4) -> list[float]:
+    """Milliseconds of GETs of finished jobs (full result inline), from `clients` threads."""
+    latencies: list[float] = []
+    lock = threading.Lock()
+
+    def client_loop(seed: int) -> None:
+        client = Client(base_url)
+        rng = random.Random(seed)
+        mine = []
+        for _ in range(total // clients):
+            started = time.perf_counter()
+            status, _ = client.request("GET", rng.choice(urls))
+            mine.append((time.perf_counter() - started) * 1000)
+            assert status == 200
+        with lock:
+            latencies.extend(mine)
+
+    threads = [threading.Thread(target=client_loop, args=(seed,)) for seed in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return latencies
+
+
+def process_tree_memory(pid: int) -> tuple[float, float]:
+    """(RSS, PSS) in MB of `pid` and its children (a worker's main process and its pool)."""
+    pids = [pid] + [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    rss = pss = 0.0
+    for member in pids:
+        for line in Path(f"/proc/{member}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Rss:"):
+                rss += int(line.split()[1]) / 1024
+            elif line.startswith("Pss:"):
+                pss += int(line.split()[1]) / 1024
+    return rss, pss
+
+
+def run_with_workers(workers: int, texts: list[str], clients: int, engine_rate: float, log_dir: Path) -> Run:
+    with RedisServer(log_dir) as redis_server, ServiceStack(redis_server.url, log_dir, workers=workers,
+                                                            api_threads=max(16, clients)) as stack:
+        warm_up = [generated_article(-1 - number) for number in range(2 * workers)]
+        submit_all(stack.base_url, warm_up, len(warm_up))  # every pool process has run the engine once
+        seconds, latencies, urls = submit_all(stack.base_url, texts, clients)
+        gets = cached_get_latencies(stack.base_url, urls, CACHED_GETS)
+        time.sleep(IDLE_SECONDS)
+        memory = [process_tree_memory(worker.pid) for worker in stack.workers]
+    throughput = len(texts) / seconds
+    return Run(workers=workers, articles=len(texts), seconds=seconds, throughput=throughput,
+               ratio_to_engine=throughput / (workers * engine_rate), latency_p50=percentile(latencies, 0.5),
+               latency_p95=percentile(latencies, 0.95), latency_p99=percentile(latencies, 0.99),
+               cached_get_p50_ms=percentile(gets, 0.5), cached_get_p99_ms=percentile(gets, 0.99),
+               idle_worker_rss_mb=[round(rss, 1) for rss, _ in memory],
+               idle_worker_pss_mb=[round(pss, 1) for _, pss in memory])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--articles", type=int, default=300, help="distinct articles per run (default 300)")
+    parser.add_argument("--clients", type=int, default=16, help="concurrent HTTP clients (default 16)")
+    parser.add_argument("--dev", type=Path, default=DEFAULT_DEV_SET, help="JSONL with a `text` per line")
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    args = parser.parse_args()
+
+    texts, source = load_articles(args.articles, args.dev)
+    print(f"articles: {source}; {sum(map(len, texts)) / len(texts):.0f} characters on average")
+    engine_rate = engine_throughput(texts)
+    print(f"engine alone, one process: {engine_rate:.2f} articles/s")
+
+    runs = []
+    with tempfile.TemporaryDirectory(prefix="whosaid-bench-") as scratch:
+        for workers in (1, 2):
+            run = run_with_workers(workers, texts, args.clients, engine_rate, Path(scratch) / f"w{workers}")
+            runs.append(run)
+            print(f"\n{workers} worker(s): {run.articles} articles in {run.seconds:.1f} s = {run.throughput:.2f}/s "
+                  f"(ratio to {workers} x engine: {run.ratio_to_engine:.2f}, target >= {RATIO_TARGET})")
+            print(f"  submit-to-done latency p50 {run.latency_p50:.2f} s, p95 {run.latency_p95:.2f} s, "
+                  f"p99 {run.latency_p99:.2f} s")
+            print(f"  cached GET p50 {run.cached_get_p50_ms:.2f} ms, p99 {run.cached_get_p99_ms:.2f} ms "
+                  f"(target < {CACHED_GET_P99_TARGET_MS} ms)")
+            print(f"  idle worker memory (main + pool process): RSS {run.idle_worker_rss_mb} MB, "
+                  f"PSS {run.idle_worker_pss_mb} MB")
+
+    scaling = runs[1].throughput / runs[0].throughput
+    print(f"\nscaling 2 workers / 1 worker: {scaling:.2f}x (target >= {SCALING_TARGET})")
+    verdicts = {
+        "ratio per worker": all(run.ratio_to_engine >= RATIO_TARGET for run in runs),
+        "scaling": scaling >= SCALING_TARGET,
+        "cached GET p99": all(run.cached_get_p99_ms < CACHED_GET_P99_TARGET_MS for run in runs),
+    }
+    for name, met in verdicts.items():
+        print(f"  {name}: {'met' if met else 'NOT met'}")
+    if args.json:
+        args.json.write_text(json.dumps({"articles": source, "engine_articles_per_s": engine_rate,
+                                         "runs": [asdict(run) for run in runs], "scaling": scaling,
+                                         "targets_met": verdicts}, indent=2))
+    return 0 if all(verdicts.values()) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
