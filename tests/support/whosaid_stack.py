@@ -137,11 +137,13 @@ class RedisServer:
 class ServiceStack:
     """gunicorn serving `service:create_app()` plus `workers` Celery worker processes, on one Redis.
 
-    `settings` become WHOSAID_* variables of every process (e.g. soft_time_limit=5).
+    `settings` become WHOSAID_* variables of every process (e.g. soft_time_limit=5); `worker_args`
+    are appended to every `celery worker` command (e.g. `--include` a test-only module).
     """
 
     def __init__(self, redis_url: str, log_dir: Path, *, workers: int = 2, worker_concurrency: int = 1,
-                 api_processes: int = 2, api_threads: int = 8, **settings: object):
+                 api_processes: int = 2, api_threads: int = 8, worker_args: tuple[str, ...] = (),
+                 **settings: object):
         self.redis_url = redis_url
         self.log_dir = log_dir
         self.environment = service_environment(redis_url, **settings)
@@ -150,6 +152,7 @@ class ServiceStack:
         self.api_processes = api_processes
         self.api_threads = api_threads
         self.worker_concurrency = worker_concurrency
+        self.worker_args = tuple(worker_args)
         self.initial_workers = workers
         self.api: ManagedProcess | None = None
         self.workers: list[ManagedProcess] = []
@@ -176,7 +179,8 @@ class ServiceStack:
         worker = ManagedProcess(
             name,
             [sys.executable, "-m", "celery", "-A", "workers", "worker", "--loglevel", "INFO", "--concurrency",
-             str(self.worker_concurrency), "--hostname", f"{name}@%h", "--without-mingle", "--without-gossip"],
+             str(self.worker_concurrency), "--hostname", f"{name}@%h", "--without-mingle", "--without-gossip",
+             *self.worker_args],
             self.log_dir, self.environment)
         self.workers.append(worker)
         return worker
