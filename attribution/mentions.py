@@ -30,7 +30,8 @@ class NameMention:
     kind: str
     gender: str | None
     key: tuple[str, ...]  # the name's words, lower-cased, for matching
-    role: str  # "subject" (of a clause), "possessive" or "other": subjects are likelier antecedents
+    role: str  # "subject" (of a main clause), "embedded subject", "possessive" or "other"
+    speaks: bool  # subject of a speech verb: evidence that the name is a person's
 
 
 def name_key(words) -> tuple[str, ...]:
@@ -61,7 +62,7 @@ def split_titles(tokens: list[Token]) -> tuple[list[Token], list[Token]]:
     """Leading titles and their qualifiers ("Phoenix Mayor", "Sen.") and the name proper."""
     index = 0
     for position, token in enumerate(tokens[:-1]):
-        if token.text.lower() in lexicon.TITLES:
+        if token.text.lower() in lexicon.TITLES or (token.is_stop and position == index):
             index = position + 1
     return tokens[:index], tokens[index:]
 
@@ -92,7 +93,13 @@ def mention_from_tokens(parsed: ParsedText, tokens: list[Token]) -> NameMention 
     kind, gender = classify([w.text for w in words], [t.text for t in titles])
     return NameMention(start, end, parsed.text[start:end], tuple(w.text for w in words),
                        tuple(t.text for t in titles), parsed.paragraph_of(start), kind, gender,
-                       name_key(w.text for w in words), _role(tokens))
+                       name_key(w.text for w in words), _role(tokens), _speaks(tokens))
+
+
+def _speaks(tokens: list[Token]) -> bool:
+    inside = {t.i for t in tokens}
+    head = next((t for t in tokens if t.head.i not in inside or t.head is t), tokens[-1])
+    return head.dep_ == "nsubj" and head.head.lemma_.lower() in lexicon.SPEECH_VERBS
 
 
 def _role(tokens: list[Token]) -> str:
@@ -102,15 +109,22 @@ def _role(tokens: list[Token]) -> str:
     if dep == "appos" or dep == "conj":
         dep = head.head.dep_
     if dep in {"nsubj", "nsubjpass"}:
-        return "subject"
+        verb = head.head if head.dep_ not in {"appos", "conj"} else head.head.head
+        return "subject" if verb.dep_ in {"ROOT", "conj"} or verb.head is verb else "embedded subject"
     if dep == "poss" or (head.i + 1 < len(head.doc) and head.doc[head.i + 1].tag_ == "POS"):
         return "possessive"
     return "other"
 
 
 def name_mentions(parsed: ParsedText) -> list[NameMention]:
-    """Every proper-name run in the article, in text order."""
+    """Every proper-name run in the article, in text order.
+
+    A capitalised word the tagger did not take for a proper noun ("Trump has
+    commented", tagged as a verb) still counts when it is the surname of a
+    full name found elsewhere in the article.
+    """
     found: list[NameMention] = []
+    covered: set[tuple[int, int]] = set()
     for chunk in parsed.chunks:
         doc = chunk.doc
         index = 0
@@ -122,5 +136,16 @@ def name_mentions(parsed: ParsedText) -> list[NameMention]:
             mention = mention_from_tokens(parsed, chain)
             if mention is not None:
                 found.append(mention)
+                covered.update((id(doc), t.i) for t in chain)
             index = chain[-1].i + 1
+    surnames = {m.key[-1] for m in found if len(m.key) >= 2}
+    for chunk in parsed.chunks:
+        for token in chunk.doc:
+            if (id(chunk.doc), token.i) in covered or token.pos_ == "PROPN":
+                continue
+            if token.text[:1].isupper() and token.lower_ in surnames:
+                mention = mention_from_tokens(parsed, [token])
+                if mention is not None:
+                    found.append(mention)
+    found.sort(key=lambda m: m.start)
     return found

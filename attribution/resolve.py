@@ -81,12 +81,16 @@ class Resolver:
             canonical = self.canonical(mention)
             if mention.gender and canonical not in self.gender:
                 self.gender[canonical] = mention.gender
+            tally = votes.setdefault(canonical, {})
             if mention.kind != "unknown":
-                tally = votes.setdefault(canonical, {})
                 tally[mention.kind] = tally.get(mention.kind, 0) + 1
+            if mention.speaks and not set(mention.key) & lexicon.ORGANISATION_HEADS:
+                tally["person"] = tally.get("person", 0) + 2
         for canonical, tally in votes.items():
             # a first name or title anywhere in the cluster settles it; the NER
             # labels of bare surnames are unreliable, so persons win close votes
+            if not tally:
+                continue
             if canonical in self.gender or 2 * tally.get("person", 0) >= max(tally.values()):
                 self.kind[canonical] = "person"
             else:
