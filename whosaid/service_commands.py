@@ -1,4 +1,4 @@
-"""Service subcommands: `whosaid serve`, `whosaid worker`, `whosaid submit`."""
+"""Service subcommands: `whosaid serve`, `whosaid worker`, `whosaid submit`, `whosaid status`."""
 from __future__ import annotations
 
 import argparse
@@ -16,6 +16,7 @@ DEFAULT_PORT = 8000
 DEFAULT_API_WORKERS = 2
 DEFAULT_API_THREADS = 8
 WAIT_SLICE = 30
+STATUS_FAILURES = 8
 """Seconds `submit --wait` asks the server to hold each poll (the service's maximum by default)."""
 
 
@@ -53,6 +54,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     submit.add_argument("--timeout", type=float, default=300, help="give up waiting after this many seconds")
     submit.add_argument("--json", action="store_true", help="print the job as JSON instead of a readable list")
     submit.set_defaults(handler=submit_command)
+
+    status = subparsers.add_parser(
+        "status", help="queue depth, live workers and recent failures of the service (reads WHOSAID_REDIS_URL)",
+        description="One screen for operators: tasks waiting, workers alive, job outcomes and the latest "
+                    "failures, read from the Redis in WHOSAID_REDIS_URL (the same figures as GET /metrics).")
+    status.add_argument("--failures", type=int, default=STATUS_FAILURES,
+                        help=f"recent failures to list (default {STATUS_FAILURES})")
+    status.add_argument("--json", action="store_true", help="print the figures as JSON")
+    status.set_defaults(handler=status_command)
 
 
 def serve_command(args: argparse.Namespace) -> int:
@@ -186,3 +196,83 @@ def _readable(job: dict) -> str:
         lines.append(f"\n  [{quote['kind']}] {who} ({quote['confidence']:.2f})")
         lines.append(f"    \u201c{quote['text']}\u201d")
     return "\n".join(lines)
+
+
+def status_command(args: argparse.Namespace) -> int:
+    from service.metrics import take_snapshot
+    from workers.app import BROKER_ERRORS, create_celery
+    from workers.settings import Settings, SettingsError
+    from workers.store import JobStore
+
+    try:
+        settings = Settings.from_env()
+    except SettingsError as exc:
+        print(f"whosaid status: {exc}", file=sys.stderr)
+        return 2
+    if not settings.redis_url:
+        print("whosaid status: set WHOSAID_REDIS_URL to the Redis the service uses", file=sys.stderr)
+        return 2
+    if args.failures < 0:
+        print("whosaid status: --failures cannot be negative", file=sys.stderr)
+        return 2
+    store = JobStore.from_url(settings.redis_url, ttl=settings.result_ttl, timeout=settings.redis_timeout,
+                              longest_wait=settings.wait_max)
+    try:
+        snapshot = take_snapshot(settings, store, create_celery(settings), failures=args.failures)
+    except BROKER_ERRORS as exc:
+        print(f"whosaid status: cannot reach {_redacted(settings.redis_url)}: {exc}", file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps({"queue_depth": snapshot.queue_depth, "workers_alive": len(snapshot.workers),
+                          "workers": snapshot.workers, "counters": snapshot.counters,
+                          "latency_jobs": snapshot.latency_count, "recent_failures": snapshot.recent_failures},
+                         indent=2, ensure_ascii=False))
+    else:
+        print(_status_screen(snapshot, _redacted(settings.redis_url)))
+    return 0
+
+
+def _status_screen(snapshot, where: str) -> str:
+    counters = snapshot.counters
+    workers = ", ".join(snapshot.workers[:4]) + (f", +{len(snapshot.workers) - 4} more" if len(snapshot.workers) > 4 else "")
+    lines = [
+        f"whosaid status  {where}  {time.strftime('%Y-%m-%d %H:%M:%S', time.gmtime())} UTC",
+        f"queue depth     {snapshot.queue_depth} waiting",
+        f"workers alive   {len(snapshot.workers)}" + (f"  ({workers})" if workers else "  (none: nothing is processed)"),
+        f"jobs            {counters['succeeded']} done, {counters['failed']} failed; {counters['retried']} retries, "
+        f"{counters['redelivered']} redelivered after a lost worker",
+        f"submissions     {counters['enqueued']} queued, {counters['cache_hits']} answered by an existing job",
+        f"latency         {_latency_summary(snapshot)}",
+        f"recent failures {len(snapshot.recent_failures) or 'none'}",
+    ]
+    for failure in snapshot.recent_failures:
+        message = (failure.get("message") or "").replace("\n", " ")
+        lines.append(f"  {failure.get('at') or '?':24} {failure['id'][:12]}  {failure.get('code') or '?':13} "
+                     f"{message[:80]}")
+    return "\n".join(lines)
+
+
+def _latency_summary(snapshot) -> str:
+    """Submit-to-done p50/p95/p99 as the upper bounds of the histogram buckets holding them."""
+    if not snapshot.latency_count:
+        return "no job finished yet"
+    quantiles = []
+    for quantile in (0.5, 0.95, 0.99):
+        seen = 0
+        for bound, count in snapshot.latency_buckets:
+            seen += count
+            if seen >= quantile * snapshot.latency_count:
+                quantiles.append(f"p{round(quantile * 100)} <= {bound:g} s")
+                break
+    return ", ".join(quantiles) + f" (mean {snapshot.latency_sum / snapshot.latency_count:.2f} s, " \
+                                  f"{snapshot.latency_count} jobs)"
+
+
+def _redacted(url: str) -> str:
+    """`url` without its password, for messages."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.hostname or ""
+    netloc = f"{parts.username or ''}:***@{host}" + (f":{parts.port}" if parts.port else "")
+    return urllib.parse.urlunsplit(parts._replace(netloc=netloc))
