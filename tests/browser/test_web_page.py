@@ -490,3 +490,18 @@ def test_the_page_works_on_the_production_topology(page, production_url, artifac
     assert response.status == 200 and "script-src 'self'" in response.headers["content-security-policy"]
     page.wait_for_selector("#result-view:not([hidden])", timeout=RESULT_TIMEOUT_MS)
     assert page.locator("#article-text-view").text_content() == SEED_TEXT
+
+
+def test_selecting_a_speaker_scrolls_their_quotes_into_view(browser, service_url):
+    context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True)
+    try:
+        phone = context.new_page()
+        submit_through_page(phone, service_url, SEED_TEXT)
+        phone.locator("#speaker-list button").first.tap()
+        phone.wait_for_function("() => window.scrollY > 0")
+        in_view = phone.locator("#article-text-view .is-selected").evaluate_all(
+            "nodes => nodes.some(n => { const r = n.getBoundingClientRect(); return r.bottom > 0 && r.top < innerHeight; })"
+        )
+        assert in_view, "none of the selected speaker's quotes is on screen after selecting them"
+    finally:
+        context.close()

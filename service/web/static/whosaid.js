@@ -435,8 +435,18 @@
         node.classList.toggle("is-selected", key !== null && node.dataset.speaker === key);
       });
       clear.hidden = key === null;
+      if (key !== null) bringIntoView(articleView.querySelectorAll("mark.quote.is-selected, .mention.is-selected"));
     }
     clear.onclick = function () { selectSpeaker(null); };
+  }
+
+  /* Scroll to the first of `nodes` unless one of them is already on screen. */
+  function bringIntoView(nodes) {
+    var onScreen = Array.prototype.some.call(nodes, function (node) {
+      var rect = node.getBoundingClientRect();
+      return rect.bottom > 0 && rect.top < window.innerHeight;
+    });
+    if (nodes.length && !onScreen) nodes[0].scrollIntoView({ block: "center" });
   }
 
   /*
