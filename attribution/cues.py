@@ -72,7 +72,9 @@ def subject_of(verb: Token, allowed: set[int]) -> Token | None:
         for child in head.children:
             if child.dep_ in SUBJECT_DEPS and child.i in allowed:
                 return child
-        if head.dep_ in {"conj", "xcomp", "advcl", "relcl", "acl"} and head.head is not head:
+        if head.dep_ == "pcomp" and head.head.head is not head.head:  # "by saying", "after arguing"
+            head = head.head
+        if head.dep_ in {"conj", "xcomp", "advcl", "relcl", "acl", "prep"} and head.head is not head:
             if head.dep_ in {"relcl", "acl"}:
                 return head.head if head.head.i in allowed and head.head.pos_ in NOMINALS else None
             head = head.head
@@ -108,6 +110,19 @@ def inverted_subject(verb: Token, window: list[Token]) -> Token | None:
     return None
 
 
+def leading_nominal(verb: Token, window: list[Token]) -> Token | None:
+    """`"...," Gene Sperling, a top adviser, said`: the parse lost the subject,
+    but the first name or pronoun between the quote and the verb is it."""
+    for token in window:
+        if token.i >= verb.i:
+            break
+        if token.pos_ in {"PROPN", "PRON"}:
+            return token
+        if not (token.is_punct or token.is_space):
+            break
+    return None
+
+
 def cue_in(window: list[Token], prefer_last: bool) -> Cue | None:
     allowed = {t.i for t in window}
     candidates = [t for t in window if is_speech_verb(t) or is_according(t)]
@@ -117,9 +132,7 @@ def cue_in(window: list[Token], prefer_last: bool) -> Cue | None:
         if is_according(verb):
             speaker = according_to_object(verb)
             return Cue((verb, verb.doc[verb.i + 1]), speaker, "")
-        speaker = subject_of(verb, allowed)
-        if speaker is None:
-            speaker = inverted_subject(verb, window)
+        speaker = subject_of(verb, allowed) or inverted_subject(verb, window) or leading_nominal(verb, window)
         if speaker is not None:
             return Cue((verb,), speaker, "")
     return None

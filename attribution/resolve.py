@@ -188,8 +188,9 @@ class Resolver:
                 canonical = self.canonical(antecedent)
                 return Resolved(canonical, "person", None, span, "pronoun", gender)
             return Resolved(None, "person", token.text, span, "pronoun", gender)
-        if word in {"who", "that"} and token.head.head is not token.head:
-            return None
+        if word in {"who", "that"} and token.head.dep_ == "relcl" and token.head.head is not token.head:
+            antecedent = token.head.head
+            return self.resolve(antecedent, position) if antecedent.pos_ in {"PROPN", "NOUN"} else None
         return Resolved(None, "unknown", token.text, span, "pronoun")
 
     def person_before(self, position: int, gender: str | None) -> NameMention | None:
