@@ -20,6 +20,7 @@ pytestmark = pytest.mark.slow
 SEED_TEXT = (REPO_ROOT / "tests" / "data" / "seed.txt").read_text(encoding="utf-8")
 SEED_GOLD = json.loads((REPO_ROOT / "tests" / "data" / "seed.jsonl").read_text(encoding="utf-8").splitlines()[0])
 RESULT_TIMEOUT_MS = 120_000
+EMPTY_RESULT = {"quotes": [], "speakers": [], "engine": {"name": "test", "version": "0", "model": "none"}}
 
 HOSTILE_ARTICLE = (
     "The mayor's office published the notice on Monday. <script>window.__pwned=1</script>\n\n"
@@ -110,12 +111,15 @@ def rendered_quote(page, quote_id: str) -> dict:
 
 
 def serve_fake_article(page, article_id: str, answers, text: str) -> None:
-    """Answer the page's API calls for `article_id` from the test: job documents from `answers()`, and the text."""
+    """Answer the page's API calls for `article_id` from the test: the text, and for each
+    job request the (status, document) that `answers(url)` gives."""
     page.route(f"**/v1/articles/{article_id}/text", lambda route: route.fulfill(status=200, content_type="text/plain", body=text))
-    page.route(
-        f"**/v1/articles/{article_id}*",
-        lambda route: route.fulfill(status=200, content_type="application/json", body=json.dumps(answers())),
-    )
+
+    def answer_job(route) -> None:
+        status, document = answers(route.request.url)
+        route.fulfill(status=status, content_type="application/json", body=json.dumps(document))
+
+    page.route(f"**/v1/articles/{article_id}*", answer_job)
 
 
 def test_reference_article_shows_every_gold_quote_with_its_speaker(page, service_url, artifacts: Path):
@@ -306,7 +310,7 @@ def test_crossing_and_nested_spans_render_every_character_once(page, service_url
     ]
     body = {"id": "synthetic", "status": "done",
             "result": {"quotes": quotes, "speakers": speakers, "engine": {"name": "test", "version": "0", "model": "none"}}}
-    serve_fake_article(page, "synthetic", lambda: body, text)
+    serve_fake_article(page, "synthetic", lambda url: (200, body), text)
     page.goto(service_url + "/articles/synthetic")
     page.wait_for_selector("#result-view:not([hidden])", timeout=10_000)
 
@@ -361,13 +365,13 @@ def test_progress_is_shown_while_the_job_is_queued_and_processing(page, service_
     states = iter(["queued", "processing"])
     answers: list[str] = []
 
-    def next_answer() -> dict:
+    def next_answer(url: str) -> tuple[int, dict]:
         status = next(states, "done")
         answers.append(status)
         body = {"id": "progress", "status": status}
         if status == "done":
-            body["result"] = {"quotes": [], "speakers": [], "engine": {"name": "test", "version": "0", "model": "none"}}
-        return body
+            body["result"] = EMPTY_RESULT
+        return 200, body
 
     serve_fake_article(page, "progress", next_answer, "Nothing quoted.")
     page.goto(service_url + "/articles/progress")
@@ -381,7 +385,7 @@ def test_progress_is_shown_while_the_job_is_queued_and_processing(page, service_
 
 def test_a_failed_job_is_explained(page, service_url):
     body = {"id": "broken", "status": "failed", "error": {"code": "engine_error", "message": "the worker ran out of time"}}
-    serve_fake_article(page, "broken", lambda: body, "")
+    serve_fake_article(page, "broken", lambda url: (200, body), "")
     page.goto(service_url + "/articles/broken")
     page.wait_for_selector("#error-view:not([hidden])")
     assert "could not be processed" in page.inner_text("#error-title")
@@ -505,3 +509,21 @@ def test_selecting_a_speaker_scrolls_their_quotes_into_view(browser, service_url
         assert in_view, "none of the selected speaker's quotes is on screen after selecting them"
     finally:
         context.close()
+
+
+def test_a_service_with_a_shorter_wait_limit_is_polled_without_waiting(page, service_url):
+    asked: list[str] = []
+
+    def answer(url: str) -> tuple[int, dict]:
+        query = url.partition("?")[2]
+        asked.append(query)
+        if "wait=" in query:
+            return 400, {"error": {"code": "invalid_parameter", "message": "wait must be a number of seconds from 0 to 5"}}
+        if len(asked) < 3:
+            return 200, {"id": "short-wait", "status": "processing"}
+        return 200, {"id": "short-wait", "status": "done", "result": EMPTY_RESULT}
+
+    serve_fake_article(page, "short-wait", answer, "Nothing quoted.")
+    page.goto(service_url + "/articles/short-wait")
+    page.wait_for_selector("#result-view:not([hidden])", timeout=10_000)
+    assert asked == ["", "wait=20", ""]

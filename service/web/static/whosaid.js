@@ -558,12 +558,15 @@
     503: "Its queue or store cannot be reached. Try again in a minute."
   };
 
-  function showError(status, apiMessage, keepSubmit) {
-    byId("error-title").textContent = ERROR_TITLES[status] ||
-      (status >= 500 ? "Something went wrong on the server" : "The request was refused");
-    var detail = [apiMessage, ERROR_ADVICE[status]].filter(Boolean).join(" ");
+  function showProblem(title, detail, keepSubmit) {
+    byId("error-title").textContent = title;
     byId("error-detail").textContent = detail;
     showView("error-view", keepSubmit);
+  }
+
+  function showError(status, apiMessage, keepSubmit) {
+    var title = ERROR_TITLES[status] || (status >= 500 ? "Something went wrong on the server" : "The request was refused");
+    showProblem(title, [apiMessage, ERROR_ADVICE[status]].filter(Boolean).join(" "), keepSubmit);
   }
 
   /* The body parsed as JSON, or null when it is not JSON (a proxy's HTML error page, say). */
@@ -616,6 +619,7 @@
     var started = Date.now();
     var retries = 0;
     var keepSubmit = !document.body.dataset.articleId;
+    var waitSeconds = WAIT_SECONDS;
     function poll(wait) {
       var url = apiUrl(articleId) + (wait ? "?wait=" + wait : "");
       var asked = Date.now();
@@ -628,9 +632,7 @@
         }
         if (answer.status === 200 && body.status === "failed") {
           var reason = body.error && body.error.message ? body.error.message : "no reason given";
-          byId("error-title").textContent = "The article could not be processed";
-          byId("error-detail").textContent = "The engine gave up on it: " + reason;
-          showView("error-view", keepSubmit);
+          showProblem("The article could not be processed", "The engine gave up on it: " + reason, keepSubmit);
           return;
         }
         if (answer.status === 200 && STATUS_MESSAGES[body.status]) {
@@ -638,13 +640,19 @@
           var seconds = Math.round((Date.now() - started) / 1000);
           showStatus(STATUS_MESSAGES[body.status] + (seconds >= 2 ? " (" + seconds + " s)" : ""));
           // A server that answers at once instead of holding the request is not polled in a tight loop.
-          window.setTimeout(function () { poll(WAIT_SECONDS); }, Math.max(0, MIN_POLL_INTERVAL_MS - (Date.now() - asked)));
+          window.setTimeout(function () { poll(waitSeconds); }, Math.max(0, MIN_POLL_INTERVAL_MS - (Date.now() - asked)));
+          return;
+        }
+        if (answer.status === 400 && wait && body.error && body.error.code === "invalid_parameter") {
+          // This service holds requests for less time than asked: poll without waiting.
+          waitSeconds = 0;
+          poll(0);
           return;
         }
         if (answer.status === 503 && retries < MAX_TRANSIENT_RETRIES) {
           retries += 1;
           showStatus("The service is busy or restarting; retrying…");
-          window.setTimeout(function () { poll(WAIT_SECONDS); }, 1000 * retries);
+          window.setTimeout(function () { poll(waitSeconds); }, 1000 * retries);
           return;
         }
         showError(answer.status, apiErrorMessage(answer.body), keepSubmit);
@@ -652,7 +660,7 @@
         if (retries < MAX_TRANSIENT_RETRIES) {
           retries += 1;
           showStatus("Lost contact with the service; retrying…");
-          window.setTimeout(function () { poll(WAIT_SECONDS); }, 1000 * retries);
+          window.setTimeout(function () { poll(waitSeconds); }, 1000 * retries);
           return;
         }
         showError(0, "Could not reach the whosaid service. Check your connection and try again.", keepSubmit);
