@@ -62,8 +62,12 @@ def split_titles(tokens: list[Token]) -> tuple[list[Token], list[Token]]:
     """Leading titles and their qualifiers ("Phoenix Mayor", "Sen.") and the name proper."""
     index = 0
     for position, token in enumerate(tokens[:-1]):
-        if token.text.lower() in lexicon.TITLES or (token.is_stop and position == index):
+        lowered = token.text.lower()
+        if lowered in lexicon.TITLES or (token.is_stop and position == index):
             index = position + 1
+        elif position > index and (lowered in lexicon.MALE_FIRST_NAMES or lowered in lexicon.FEMALE_FIRST_NAMES):
+            index = position  # "House Intelligence Republican Mike Pompeo": the name starts at "Mike"
+            break
     return tokens[:index], tokens[index:]
 
 

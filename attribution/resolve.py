@@ -171,6 +171,11 @@ class Resolver:
         if mention is None:
             return None
         labelled = self._by_span.get((mention.start, mention.end))
+        indefinite = any(t.lower_ in {"a", "an", "one", "another"} for t in chain[0].head.lefts if t.dep_ == "det") \
+            or any(t.lower_ in {"a", "an", "one", "another"} for t in chain[0].lefts if t.dep_ == "det")
+        if indefinite:  # "said a New Hampshire Republican": someone unnamed
+            start, end = self.parsed.span_of([t for t in chain[0].head.subtree if t.i <= chain[-1].i] or chain)
+            return Resolved(None, "person", self.parsed.text[start:end], (start, end), "description")
         if labelled is not None and labelled.kind == "group":
             return Resolved(None, "organization", mention.text, (mention.start, mention.end), "description")
         canonical = self.canonical(mention)
