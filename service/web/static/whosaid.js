@@ -399,7 +399,9 @@
       swatch.setAttribute("aria-hidden", "true");
       top.appendChild(swatch);
       button.appendChild(top);
-      var others = speaker.descriptions.filter(function (d) { return d !== speaker.label; });
+      var others = speaker.descriptions.filter(function (d, index, all) {
+        return d !== speaker.label && all.indexOf(d) === index;
+      });
       if (others.length) button.appendChild(element("span", "speaker-descriptions", others.join("; ")));
       var share = words.total ? speaker.quotedWords / words.total : 0;
       var percent = Math.round(share * 100);
