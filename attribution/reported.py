@@ -75,7 +75,34 @@ def _clause(complement: Token) -> list[Token]:
             break
         if child.dep_ in {"ccomp", "advcl", "prep", "npadvmod", "xcomp", "dobj"}:
             tokens.extend(child.subtree)
-    return _contiguous(tokens, complement)
+    return _cut_writer_additions(_contiguous(tokens, complement), complement)
+
+
+def _cut_writer_additions(tokens: list[Token], complement: Token) -> list[Token]:
+    """End the clause where the writer takes over after a comma or a conjunction:
+    a coordinated clause with its own speech verb ("..., and three-quarters said
+    ..."), a non-restrictive relative clause (", which is spread ...") or a
+    participial aside (", telling reporters ...")."""
+    doc = complement.doc
+    for token in tokens:
+        if token.i <= complement.i:
+            continue
+        previous = doc[token.i - 1]
+        if token.dep_ == "conj" and token.pos_ in {"VERB", "AUX"} \
+                and any(t.lemma_.lower() in lexicon.SPEECH_VERBS and t.pos_ == "VERB" for t in token.subtree):
+            return _before(tokens, token.left_edge.i)
+        if previous.text == "," and token.lower_ in {"which", "who"}:
+            return _before(tokens, token.i)
+        if previous.text == "," and token.tag_ == "VBG" and token.dep_ in {"advcl", "conj"}:
+            return _before(tokens, token.i)
+    return tokens
+
+
+def _before(tokens: list[Token], cut: int) -> list[Token]:
+    kept = [t for t in tokens if t.i < cut]
+    while kept and (kept[-1].is_punct or kept[-1].lower_ in {"and", "but", "or"}):
+        kept.pop()
+    return kept
 
 
 def _complement(verb: Token) -> Token | None:
