@@ -34,6 +34,10 @@ def create_celery(settings: Settings) -> Celery:
         broker_connection_retry_on_startup=True,
         broker_transport_options={
             "visibility_timeout": settings.visibility_timeout,
+            # kombu sweeps for tasks of vanished workers every interval x throttle seconds (100 s by
+            # default); sweep often enough that re-delivery follows the visibility timeout closely.
+            "unacked_restore_interval": restore_sweep_interval(settings),
+            "unacked_restore_throttle": 1,
             "socket_timeout": settings.redis_timeout,
             "socket_connect_timeout": settings.redis_timeout,
         },
@@ -55,6 +59,11 @@ def create_celery(settings: Settings) -> Celery:
     )
     app.steps["worker"].add(Heartbeat)
     return app
+
+
+def restore_sweep_interval(settings: Settings) -> int:
+    """Seconds between sweeps that re-deliver tasks held longer than the visibility timeout (2 to 10)."""
+    return max(2, min(10, settings.visibility_timeout // 4))
 
 
 def settings_of(app: Celery) -> Settings:
