@@ -38,6 +38,12 @@ say announce report tweet deny confirm acknowledge recall declare claim explain 
 write reveal disclose predict promise pledge repeat reiterate admit concede suggest
 """.split())
 
+# Verb + preposition pairs whose object is what was said or asked for ("called for a special prosecutor").
+REPORTING_PREPOSITIONS = frozenset({
+    ("call", "for"), ("call", "on"), ("ask", "about"), ("ask", "for"), ("complain", "about"), ("warn", "about"),
+    ("warn", "of"), ("testify", "about"), ("argue", "for"),
+})
+
 TITLES = frozenset("""
 mr mr. mrs mrs. ms ms. miss dr dr. prof prof. sir dame lord lady rev rev. fr fr.
 president vice sen sen. senator rep rep. representative gov gov. governor lt lt. gen gen. general

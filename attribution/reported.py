@@ -65,6 +65,8 @@ def _clause(complement: Token) -> list[Token]:
     """
     tokens = list(complement.subtree)
     verb = complement.head
+    if verb.dep_ == "prep":  # "called on Sanders to release ...": the verb's later dependents too
+        verb = verb.head
     for child in verb.rights:
         if child.i <= complement.i:
             continue
@@ -119,6 +121,11 @@ def _complement(verb: Token) -> Token | None:
     for child in right:
         if child.dep_ == "dobj" and lemma in lexicon.REPORTING_OBJECT_VERBS and child.pos_ not in {"PRON"}:
             return child
+    for child in right:
+        if child.dep_ == "prep" and (lemma, child.lower_) in lexicon.REPORTING_PREPOSITIONS:
+            objects = [c for c in child.children if c.dep_ == "pobj" and c.pos_ != "PRON"]
+            if objects:
+                return objects[0]
     return None
 
 
