@@ -58,7 +58,7 @@ def classify(parsed: ParsedText, span: MarkedSpan) -> QuoteSpan | None:
     words = _WORD.findall(content)
     if not words:
         return None
-    if _is_parenthetical(text, span):
+    if _is_parenthetical(text, span) or _is_markup_value(text, span):
         return None
     lead = _lead(text, span, paragraph_start).rstrip()
     lead_words = _WORD.findall(lead)
@@ -95,9 +95,15 @@ def _reported_around(parsed: ParsedText, span: MarkedSpan) -> bool:
     return False
 
 
+def _is_markup_value(text: str, span: MarkedSpan) -> bool:
+    """`author="realDonaldTrump"`: an attribute value in leftover markup."""
+    return text[max(0, span.opener - 1):span.opener] == "="
+
+
 def _looks_like_name_or_title(words: list[str], content: str) -> bool:
-    """Title-cased short fragments without clause punctuation: names of things."""
-    if len(words) > 6 or content.rstrip(_TRAILING_PUNCT) != content.rstrip():
+    """Title-cased short fragments (the final comma or period inside the marks
+    is American punctuation style): names of shows, books, groups."""
+    if len(words) > 6 or any(mark in content.strip().rstrip(_TRAILING_PUNCT) for mark in ".!?;:"):
         return False
     small = {"of", "the", "a", "an", "and", "in", "on", "for", "to", "at", "by", "with", "or", "is"}
     return all(w[0].isupper() or w.isdigit() or w.lower() in small for w in words) and words[0][0].isupper()
