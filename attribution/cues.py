@@ -72,13 +72,13 @@ def subject_of(verb: Token, allowed: set[int]) -> Token | None:
         for child in head.children:
             if child.dep_ in SUBJECT_DEPS and child.i in allowed:
                 return child
-        if head.dep_ == "pcomp" and head.head.head is not head.head:  # "by saying", "after arguing"
+        if head.dep_ == "pcomp" and head.head.head.i != head.head.i:  # "by saying", "after arguing"
             head = head.head
-        if head.dep_ in {"conj", "xcomp", "advcl", "relcl", "acl", "prep"} and head.head is not head:
+        if head.dep_ in {"conj", "xcomp", "advcl", "relcl", "acl", "prep"} and head.head.i != head.i:
             if head.dep_ in {"relcl", "acl"}:
                 return head.head if head.head.i in allowed and head.head.pos_ in NOMINALS else None
             head = head.head
-            if participle and head.dep_ == "ccomp" and head.head is not head:
+            if participle and head.dep_ == "ccomp" and head.head.i != head.i:
                 head = head.head
         else:
             break
@@ -102,7 +102,7 @@ def inverted_subject(verb: Token, window: list[Token]) -> Token | None:
     for token in after[:6]:
         if token.pos_ in {"PROPN", "NOUN", "PRON"}:
             head = token
-            while head.head is not head and head.head.pos_ in {"PROPN", "NOUN"} and head.dep_ in {"compound", "flat", "amod"}:
+            while head.head.i != head.i and head.head.pos_ in {"PROPN", "NOUN"} and head.dep_ in {"compound", "flat", "amod"}:
                 head = head.head
             return head
         if token.pos_ not in {"DET", "ADJ", "ADV", "PUNCT"}:
@@ -142,7 +142,7 @@ def main_clause_cue(window: list[Token]) -> Cue | None:
     """`Cruz called them on it:` - no speech verb, so the clause's own verb and subject."""
     allowed = {t.i for t in window}
     for token in reversed(window):
-        if token.pos_ in {"VERB", "AUX"} and (token.head.i not in allowed or token.head is token):
+        if token.pos_ in {"VERB", "AUX"} and (token.head.i not in allowed or token.head.i == token.i):
             speaker = subject_of(token, allowed)
             if speaker is not None and speaker.pos_ in {"PROPN", "PRON", "NOUN"}:
                 return Cue((token,), speaker, "colon")

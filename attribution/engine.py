@@ -22,7 +22,7 @@ from attribution.result import Attribution, Quote, TextSpan
 from attribution.speakers import SpeakerRegistry
 
 ENGINE_NAME = "whosaid"
-ENGINE_VERSION = "0.7.0"
+ENGINE_VERSION = "0.8.0"
 
 CONFIDENCE = {"name": 0.9, "organization": 0.8, "according to": 0.85, "pronoun": 0.75, "description": 0.7,
               "same paragraph": 0.65, "continuation": 0.6, "colon introduction": 0.6, "none": 0.3}
@@ -99,9 +99,11 @@ def _continue_speakers(parsed: ParsedText, found: list[Found], resolver: Resolve
     for index, quote in enumerate(found):
         if quote.speaker is not None:
             continue
+        # `"A," she said. "B."`: B continues the speaker before it, else the one after it
         same = [f for f in found if f.paragraph == quote.paragraph and f.speaker is not None and f is not quote]
+        before = [f for f in same if f.start < quote.start]
         if same:
-            nearest = min(same, key=lambda f: abs(f.start - quote.start))
+            nearest = before[-1] if before else same[0]
             quote.speaker, quote.method = nearest.speaker, "same paragraph"
             continue
         paragraph = parsed.paragraphs[quote.paragraph]

@@ -102,19 +102,19 @@ def mention_from_tokens(parsed: ParsedText, tokens: list[Token]) -> NameMention 
 
 def _speaks(tokens: list[Token]) -> bool:
     inside = {t.i for t in tokens}
-    head = next((t for t in tokens if t.head.i not in inside or t.head is t), tokens[-1])
+    head = next((t for t in tokens if t.head.i not in inside or t.head.i == t.i), tokens[-1])
     return head.dep_ == "nsubj" and head.head.lemma_.lower() in lexicon.SPEECH_VERBS
 
 
 def _role(tokens: list[Token]) -> str:
     inside = {t.i for t in tokens}
-    head = next((t for t in tokens if t.head.i not in inside or t.head is t), tokens[-1])
+    head = next((t for t in tokens if t.head.i not in inside or t.head.i == t.i), tokens[-1])
     dep = head.dep_
     if dep == "appos" or dep == "conj":
         dep = head.head.dep_
     if dep in {"nsubj", "nsubjpass"}:
         verb = head.head if head.dep_ not in {"appos", "conj"} else head.head.head
-        return "subject" if verb.dep_ in {"ROOT", "conj"} or verb.head is verb else "embedded subject"
+        return "subject" if verb.dep_ in {"ROOT", "conj"} or verb.head.i == verb.i else "embedded subject"
     if dep == "poss" or (head.i + 1 < len(head.doc) and head.doc[head.i + 1].tag_ == "POS"):
         return "possessive"
     return "other"

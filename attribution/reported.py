@@ -142,7 +142,7 @@ def find_reported(parsed: ParsedText) -> list[ReportedSpeech]:
     for token in parsed.tokens():
         if is_according(token):
             clause_head = token.head
-            if clause_head is token:
+            if clause_head.i == token.i:
                 continue
             excluded = {t.i for t in token.subtree}
             clause = [t for t in clause_head.subtree if t.i not in excluded]
@@ -166,7 +166,7 @@ def find_reported(parsed: ParsedText) -> list[ReportedSpeech]:
             left = [c for c in token.children if c.dep_ == "ccomp" and c.i < token.i]
             if left:
                 clause = list(left[0].subtree)
-            elif token.dep_ == "parataxis" and token.head is not token:
+            elif token.dep_ == "parataxis" and token.head.i != token.i:
                 excluded = {t.i for t in token.subtree}
                 clause = [t for t in token.head.subtree if t.i not in excluded]
                 clause = _contiguous(clause, token.head) if token.head.i not in excluded else []

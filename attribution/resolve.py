@@ -132,7 +132,7 @@ class Resolver:
         words = {TITLE_WORDS.get(t.lower().rstrip("."), t.lower().rstrip(".")) for t in mention.titles}
         texts = []
         head = token
-        while head.dep_ in {"compound", "flat"} and head.head is not head and head.head.pos_ == "PROPN":
+        while head.dep_ in {"compound", "flat"} and head.head.i != head.i and head.head.pos_ == "PROPN":
             head = head.head
         modifiers = [t for t in head.lefts if t.dep_ in {"compound", "amod", "nmod"} and t.pos_ != "PROPN"]
         for modifier in modifiers:
@@ -193,7 +193,7 @@ class Resolver:
                 canonical = self.canonical(antecedent)
                 return Resolved(canonical, "person", None, span, "pronoun", gender)
             return Resolved(None, "person", token.text, span, "pronoun", gender)
-        if word in {"who", "that"} and token.head.dep_ == "relcl" and token.head.head is not token.head:
+        if word in {"who", "that"} and token.head.dep_ == "relcl" and token.head.head.i != token.head.i:
             antecedent = token.head.head
             return self.resolve(antecedent, position) if antecedent.pos_ in {"PROPN", "NOUN"} else None
         return Resolved(None, "unknown", token.text, span, "pronoun")
@@ -228,7 +228,7 @@ class Resolver:
         for child in token.children:
             if child.dep_ == "appos" and name_chain(child):
                 return self._resolve_name(child)
-        phrase = [t for t in token.subtree if t.dep_ not in {"relcl", "appos", "acl"} or t is token]
+        phrase = [t for t in token.subtree if t.dep_ not in {"relcl", "appos", "acl"} or t.i == token.i]
         phrase = _trim_phrase(phrase, token)
         start, end = self.parsed.start(phrase[0]), self.parsed.end(phrase[-1])
         description = self.parsed.text[start:end]
