@@ -21,6 +21,7 @@ SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
 VERB_TAGS = {"VBD", "VBZ", "VBP", "VBG", "VBN", "VB"}
 CLOSE_CUE_TOKENS = 6
 NOMINALS = {"PROPN", "NOUN", "PRON"}
+DASHES = {"-", "--", "\u2013", "\u2014"}
 
 
 @dataclass(frozen=True)
@@ -168,6 +169,8 @@ def find_cue(parsed: ParsedText, content_end: int, ends_sentence: bool, opener: 
     after: list[Token] = []
     if closer is not None:
         after = window_after(parsed, closer + 1, ceiling)
+        if len(after) > 1 and after[0].text in DASHES and after[1].pos_ == "PROPN":
+            return Cue((after[0],), after[1], "byline")  # "..." - Grigori Sverdlin
     before = window_before(parsed, floor, opener)
     right = cue_in(after, prefer_last=False)
     if right is not None:

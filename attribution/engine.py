@@ -22,9 +22,9 @@ from attribution.result import Attribution, Quote, TextSpan
 from attribution.speakers import SpeakerRegistry
 
 ENGINE_NAME = "whosaid"
-ENGINE_VERSION = "0.8.0"
+ENGINE_VERSION = "0.9.0"
 
-CONFIDENCE = {"name": 0.9, "organization": 0.8, "according to": 0.85, "pronoun": 0.75, "description": 0.7,
+CONFIDENCE = {"name": 0.9, "byline": 0.8, "turn-taking": 0.5, "organization": 0.8, "according to": 0.85, "pronoun": 0.75, "description": 0.7,
               "same paragraph": 0.65, "continuation": 0.6, "colon introduction": 0.6, "none": 0.3}
 
 
@@ -90,8 +90,11 @@ def _speaker_from_cue(resolver: Resolver, cue: Cue | None) -> tuple[Resolved | N
     resolved = resolver.resolve(cue.speaker, resolver.parsed.start(cue.tokens[0]))
     if resolved is None:
         return None, "none"
-    method = "according to" if cue.tokens[0].lower_ == "according" else resolved.method
-    return resolved, method
+    if cue.tokens[0].lower_ == "according":
+        return resolved, "according to"
+    if cue.position == "byline":
+        return resolved, "byline"
+    return resolved, resolved.method
 
 
 def _continue_speakers(parsed: ParsedText, found: list[Found], resolver: Resolver) -> None:
@@ -116,9 +119,39 @@ def _continue_speakers(parsed: ParsedText, found: list[Found], resolver: Resolve
             if speaker is not None:
                 quote.cue, quote.speaker, quote.method = introduction.tokens, speaker, "colon introduction"
                 continue
+        turn = _dialogue_turn(parsed, found[:index], quote.paragraph)
+        if turn is not None:
+            quote.speaker, quote.method = turn, "turn-taking"
+            continue
         earlier = [f for f in found[:index] if f.paragraph == quote.paragraph - 1 and f.speaker is not None]
         if earlier:
             quote.speaker, quote.method = earlier[-1].speaker, "continuation"
+
+
+def _dialogue_turn(parsed: ParsedText, earlier: list[Found], paragraph: int) -> Resolved | None:
+    """In a question-and-answer exchange, a bare quote paragraph is the other party's turn.
+
+    The two paragraphs before must each open with a quote, from two different
+    speakers, one of them a question: then the speaker two turns back speaks again.
+    """
+    if paragraph < 2:
+        return None
+    turns = []
+    for back in (2, 1):
+        opening = [f for f in earlier if f.paragraph == paragraph - back and f.opener is not None
+                   and f.opener <= parsed.paragraphs[paragraph - back].start + 1]
+        if not opening or opening[0].speaker is None:
+            return None
+        turns.append(opening[0])
+    first, second = turns
+    if _speaker_key(first.speaker) == _speaker_key(second.speaker):
+        return None
+    asked = any(parsed.text[t.start:t.end].rstrip().endswith("?") for t in turns)
+    return first.speaker if asked else None
+
+
+def _speaker_key(speaker: Resolved) -> str:
+    return (speaker.name or speaker.description or "").casefold()
 
 
 def _reported_quotes(parsed: ParsedText, resolver: Resolver, direct: list[Found]) -> list[Found]:

@@ -14,7 +14,9 @@ from spacy.tokens import Token
 from attribution import lexicon
 from attribution.parse import ParsedText
 
-NAME_LINKS = {"-", "of", "de", "da", "van", "von", "bin", "al", "la", "le", "del", "du", "st.", "&"}
+# Lower-case words inside names: "Ludwig van Beethoven", "Ministry of Defence" (after an
+# organisation or title word only, so "Chuck Schumer of New York" stays two names).
+NAME_PARTICLES = {"van", "von", "de", "da", "del", "du", "bin", "al", "la", "le"}
 
 
 @dataclass(frozen=True)
@@ -44,16 +46,25 @@ def _is_name_token(token: Token) -> bool:
     return False
 
 
+def _links(doc, index: int) -> bool:
+    """Whether the lower-case word at `index` joins the proper nouns on either side."""
+    if index <= 0 or index + 1 >= len(doc) or not (_is_name_token(doc[index - 1]) and _is_name_token(doc[index + 1])):
+        return False
+    word = doc[index].lower_
+    before = doc[index - 1].lower_.rstrip(".")
+    return word in NAME_PARTICLES or (word == "of" and (before in lexicon.ORGANISATION_HEADS or before in lexicon.TITLES))
+
+
 def name_chain(token: Token) -> list[Token]:
     """The maximal run of proper-noun tokens around `token` (may be empty)."""
     if not _is_name_token(token):
         return []
     doc = token.doc
     left = token.i
-    while left > 0 and _is_name_token(doc[left - 1]):
+    while left > 0 and (_is_name_token(doc[left - 1]) or _links(doc, left - 1)):
         left -= 1
     right = token.i
-    while right + 1 < len(doc) and _is_name_token(doc[right + 1]):
+    while right + 1 < len(doc) and (_is_name_token(doc[right + 1]) or _links(doc, right + 1)):
         right += 1
     return list(doc[left:right + 1])
 

@@ -72,26 +72,32 @@ def classify(parsed: ParsedText, span: MarkedSpan) -> QuoteSpan | None:
     else:
         kind = "mixed"
     if kind == "mixed" or (span.closer is not None and not ends_sentence and len(words) <= 4):
-        if _looks_like_name_or_title(words, stripped):
+        reported = _reported_around(parsed, span)
+        # `"No," Smith replied.` is an answer, `on Fox's "Hannity"` a title
+        if _looks_like_name_or_title(words, stripped) and not (kind == "direct" and reported):
             return None
         # a word or two in marks is a scare quote unless someone is reported speaking
-        if len(words) <= 2 and not stripped.endswith(("!", "?")) and not _reported_around(parsed, span):
+        if len(words) <= 2 and not stripped.endswith(("!", "?")) and not reported:
             return None
     return QuoteSpan(span.start, span.end, span.opener, span.closer, span.paragraph, kind, span.continues)
 
 
 def _reported_around(parsed: ParsedText, span: MarkedSpan) -> bool:
-    """Whether the sentence holding the span has a speech verb outside the marks."""
-    token = parsed.token_at(span.start)
-    if token is None:
-        return False
+    """Whether the sentence holding the span (or the one its closing mark runs
+    into, when the parser splits `"No," Smith replied.`) has a speech verb
+    outside the marks."""
     closer = span.closer if span.closer is not None else span.end
-    for candidate in token.sent:
-        position = parsed.start(candidate)
-        if span.opener <= position <= closer:
-            continue
-        if candidate.pos_ == "VERB" and candidate.lemma_.lower() in lexicon.SPEECH_VERBS:
-            return True
+    sentences = {}
+    for anchor in (parsed.token_at(span.start), parsed.token_at(closer + 1)):
+        if anchor is not None:
+            sentences[(id(anchor.doc), anchor.sent.start)] = anchor.sent
+    for sentence in sentences.values():
+        for candidate in sentence:
+            position = parsed.start(candidate)
+            if span.opener <= position <= closer:
+                continue
+            if candidate.pos_ == "VERB" and candidate.lemma_.lower() in lexicon.SPEECH_VERBS:
+                return True
     return False
 
 
