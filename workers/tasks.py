@@ -5,7 +5,8 @@ Outcomes:
   - engine result            -> job `done` (first result wins if the article ran twice)
   - engine raised            -> job `failed` with code `engine_error` (deterministic: not retried)
   - soft or hard time limit  -> job `failed` with code `timeout`
-  - Redis unreachable        -> task retried with exponential backoff, up to `max_retries`
+  - Redis unreachable        -> task retried with exponential backoff, up to `max_retries` (put back in
+                                the queue when even the retry cannot be published)
   - worker died mid-article  -> delivered again (late ack); after `max_retries + 1` starts the job is
                                 `failed` with code `worker_lost`, so an article that kills its worker
                                 cannot circulate forever
@@ -15,7 +16,7 @@ from __future__ import annotations
 import logging
 
 from celery import Task, shared_task
-from celery.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
+from celery.exceptions import Reject, SoftTimeLimitExceeded, TimeLimitExceeded
 from celery.signals import worker_process_init
 
 import attribution
@@ -72,7 +73,15 @@ def attribute_article(self: ArticleTask, job_id: str) -> None:
         countdown = min(RETRY_BACKOFF_MAX, 2 ** self.request.retries)
         log.warning("job %s: Redis unreachable (%s), retry %d in %d s", job_id, exc, self.request.retries + 1,
                     countdown)
-        raise self.retry(exc=exc, countdown=countdown, max_retries=settings.max_retries) from exc
+        try:
+            raise self.retry(exc=exc, countdown=countdown, max_retries=settings.max_retries) from exc
+        except Reject as rejected:
+            if rejected.requeue:
+                raise
+            # Celery drops the delivery when the retry cannot be published (the broker is down
+            # too); put it back in the queue instead, or the article would stay `processing`.
+            log.warning("job %s: the retry could not be queued either; the task goes back to the queue", job_id)
+            raise Reject(exc, requeue=True) from exc
 
 
 def _run(store: JobStore, job_id: str, settings: Settings, *, is_retry: bool = False) -> None:
