@@ -104,8 +104,7 @@ def metrics() -> Response:
     service = backend()
     registry = CollectorRegistry(auto_describe=False)
     registry.register(_SnapshotCollector(lambda: take_snapshot(service.settings, service.store, service.celery)))
-    return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST.split(";")[0],
-                    headers={"Content-Type": CONTENT_TYPE_LATEST})
+    return Response(generate_latest(registry), content_type=CONTENT_TYPE_LATEST)
 
 
 def install(app: Flask) -> None:
