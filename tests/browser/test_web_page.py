@@ -29,6 +29,8 @@ HOSTILE_ARTICLE = (
     "<a href=\"javascript:window.__pwned=1\">Read more</a>"
 )
 
+HOSTILE_HEADLINE = "<img src=x onerror=\"window.__pwned=1\">Mayor's <b>plan</b>"
+
 # For each text node under the article view: its offset in the article, and
 # whether it lies inside an element matching the selector. Gives the stretches
 # of the article a selector covers, whatever the nesting of the elements.
@@ -64,9 +66,10 @@ def union_of_spans(spans: list[tuple[int, int]]) -> list[list[int]]:
     return runs
 
 
-def submit_through_page(page, service_url: str, text: str) -> str:
-    """Paste `text` on the submit page, submit, wait for the result view; returns the article id."""
+def submit_through_page(page, service_url: str, text: str, headline: str = "") -> str:
+    """Paste `text` (and a headline) on the submit page, submit, wait for the result view; returns the article id."""
     page.goto(service_url + "/")
+    page.fill("#article-title", headline)
     page.fill("#article-text", text)
     page.click("#submit-button")
     page.wait_for_selector("#result-view:not([hidden]), #error-view:not([hidden])", timeout=RESULT_TIMEOUT_MS)
@@ -205,9 +208,11 @@ def test_selecting_a_speaker_highlights_their_quotes_and_mentions(page, service_
 
 
 def test_html_in_an_article_is_shown_as_text_and_runs_nothing(page, service_url, artifacts: Path):
-    article_id = submit_through_page(page, service_url, HOSTILE_ARTICLE)
+    article_id = submit_through_page(page, service_url, HOSTILE_ARTICLE, HOSTILE_HEADLINE)
     page.screenshot(path=str(artifacts / "hostile-article.png"), full_page=True)
     for view in ("submitted", "reloaded"):
+        assert page.inner_text("#result-title") == HOSTILE_HEADLINE, f"{view}: the headline is not shown as text"
+        assert page.locator("#result-view *:is(script, img, b, i, a[href^=javascript])").count() == 0, f"{view}: markup became elements"
         view_text = page.locator("#article-text-view").text_content()
         assert view_text == HOSTILE_ARTICLE, f"{view}: the article is not shown exactly as text"
         assert page.locator("#article-text-view *:is(script, img, b, i, a)").count() == 0, f"{view}: article markup became elements"

@@ -344,7 +344,10 @@
     nodes.forEach(function (node) { node.classList.toggle(className, on); });
   }
 
-  function renderResult(articleId, text, result, links) {
+  /* Show a finished job (`job.result`, `job.links`, `job.title`) over the article's text. */
+  function renderResult(articleId, text, job) {
+    var result = job.result || {};
+    var links = job.links;
     var speakers = describeSpeakers(result);
     var quotes = (result.quotes || []).filter(function (quote) { return isValidSpan(quote, text.length); });
     var quoteById = new Map();
@@ -362,6 +365,9 @@
       summary += " · " + result.engine.name + (result.engine.version ? " " + result.engine.version : "");
     }
     byId("result-summary").textContent = summary;
+    var title = byId("result-title");
+    title.textContent = job.title || "";
+    title.hidden = !job.title;
     var shareLink = byId("share-link");
     shareLink.href = articleUrl(articleId);
     byId("json-link").href = (links && links.self) || apiUrl(articleId);
@@ -378,7 +384,7 @@
     renderSpeakerList(speakers, words, articleView);
     showQuotes(articleView, quoteById, fragmentsByQuote, speakers);
     showView("result-view");
-    document.title = "Who said what · " + summary + " · whosaid";
+    document.title = (job.title ? job.title + " · " : "") + "Who said what · whosaid";
   }
 
   function renderSpeakerList(speakers, words, articleView) {
@@ -609,7 +615,7 @@
         });
       }
       return response.text().then(function (text) {
-        renderResult(articleId, text, body.result || {}, body.links);
+        renderResult(articleId, text, body);
       });
     }, function () {
       showError(0, "Could not reach the whosaid service to load the article text. Try again.", keepSubmit);
@@ -628,7 +634,7 @@
       requestJson(url).then(function (answer) {
         var body = answer.body || {};
         if (answer.status === 200 && body.status === "done") {
-          if (knownText !== null) renderResult(articleId, knownText, body.result || {}, body.links);
+          if (knownText !== null) renderResult(articleId, knownText, body);
           else loadTextThenRender(articleId, body, keepSubmit);
           return;
         }
@@ -674,7 +680,7 @@
 
   // ------------------------------------------------------------ submitting
 
-  function submitArticle(text) {
+  function submitArticle(text, title) {
     var button = byId("submit-button");
     if (!text.trim()) {
       showError(400, "There is no text to analyse: paste an article or choose a file first.", true);
@@ -685,7 +691,7 @@
     requestJson(API_ROOT, {
       method: "POST",
       headers: { "Content-Type": "application/json", "Accept": "application/json" },
-      body: JSON.stringify({ text: text })
+      body: JSON.stringify(title.trim() ? { text: text, title: title.trim() } : { text: text })
     }).then(function (answer) {
       button.disabled = false;
       var body = answer.body || {};
@@ -694,7 +700,7 @@
         window.history.pushState({ articleId: articleId }, "", articleUrl(articleId));
         document.body.dataset.articleId = articleId;
         if (answer.status === 200 && body.status === "done" && body.result) {
-          renderResult(articleId, text, body.result, body.links);
+          renderResult(articleId, text, body);
         } else {
           follow(articleId, text);
         }
@@ -723,7 +729,7 @@
     });
     form.addEventListener("submit", function (event) {
       event.preventDefault();
-      submitArticle(textarea.value);
+      submitArticle(textarea.value, byId("article-title").value);
     });
   }
 
