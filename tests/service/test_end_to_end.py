@@ -217,3 +217,50 @@ def test_whosaid_submit_prints_the_quotes(stack, seed_text, tmp_path):
     missing = subprocess.run([sys.executable, "-m", "whosaid", "submit", str(tmp_path / "missing.txt"), "--url",
                               stack.base_url], cwd=REPO_ROOT, capture_output=True, text=True, timeout=60)
     assert missing.returncode == 2 and "cannot read" in missing.stderr
+
+
+def test_scale_out_with_whosaid_worker(stack, tmp_path):
+    extra = ManagedProcess("whosaid-worker-extra",
+                           [sys.executable, "-m", "whosaid", "worker", "--concurrency", "1", "--hostname",
+                            "extra@%h", "--", "--without-mingle", "--without-gossip"],
+                           tmp_path, stack.environment)
+    try:
+        stack.wait_ready(3)
+    finally:
+        extra.stop()
+    deadline = time.monotonic() + 30
+    while http_json("GET", stack.base_url + "/readyz")[1]["workers"] != 2:
+        assert time.monotonic() < deadline, "a worker that stops cleanly leaves the count at once"
+        time.sleep(0.2)
+
+
+def test_whosaid_serve_uses_redis_when_configured(stack, tmp_path):
+    port = free_port()
+    serve = ManagedProcess("whosaid-serve-redis",
+                           [sys.executable, "-m", "whosaid", "serve", "--port", str(port), "--workers", "1"],
+                           tmp_path, stack.environment)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                status, body, _ = http_json("GET", base + "/readyz", timeout=2)
+                break
+            except OSError:
+                assert serve.alive() and time.monotonic() < deadline, serve.log_tail()
+                time.sleep(0.2)
+        assert (status, body["workers"]) == (200, 2), "the stack's workers, seen through the shared Redis"
+        status, job, _ = http_json("POST", base + "/v1/articles?wait=30", b'"Same Redis," she said.',
+                                   {"Content-Type": "text/plain"})
+        assert status == 200 and job["status"] == "done"
+        assert http_json("GET", stack.base_url + job["links"]["self"])[1]["status"] == "done"
+    finally:
+        serve.stop()
+
+
+def test_whosaid_worker_needs_redis(tmp_path):
+    environment = {name: value for name, value in service_environment("unused").items()
+                   if name != "WHOSAID_REDIS_URL"}
+    result = subprocess.run([sys.executable, "-m", "whosaid", "worker"], cwd=REPO_ROOT, env=environment,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2 and "WHOSAID_REDIS_URL" in result.stderr
