@@ -52,7 +52,7 @@ justice chairman chairwoman chair chief director commissioner ambassador attorne
 sheriff officer detective professor pastor pope king queen prince princess sheikh ayatollah
 candidate nominee congressman congresswoman councilman councilwoman councillor assemblyman
 state former the then acting deputy u.s. us house senate majority minority whip press spokesman
-spokeswoman spokesperson republican democrat democratic gop independent conservative liberal
+spokeswoman spokesperson coach manager captain republican democrat democratic gop independent conservative liberal
 """.split())
 
 ORGANISATION_HEADS = frozenset("""

@@ -143,15 +143,33 @@ def _single_pairs(text: str, paragraph: Paragraph, blocked: list[tuple[int, int]
         if not closers:
             index += 1
             continue
-        # a closer followed by punctuation ends a quote; `s'` before a word is a possessive
-        chosen = next((c for c in closers if _ends_clause(text, marks[c].position + 1, hi)), closers[-1])
-        pairs.append((opener, marks[chosen]))
+        chosen = _closer_for(text, opener, [marks[c] for c in closers], hi)
+        pairs.append((opener, chosen))
         index = follow
     return pairs
 
 
 def _ends_clause(text: str, position: int, hi: int) -> bool:
     return position >= hi or text[position] in CLOSING_CONTEXT or text[position] in DOUBLE_GLYPHS
+
+
+SINGLE_PARTNERS = {"\u2018": "\u2019", "\u201a": "\u2019", "\u201b": "\u2019", "'": "'"}
+
+
+def _closer_for(text: str, opener: Mark, closers: list[Mark], hi: int) -> Mark:
+    """The closing single mark for `opener` among the candidates before the next opener.
+
+    The partner glyph (‘ with ’, ' with ') comes first; among those, a mark
+    touching punctuation (`them,’` or `’,`) ends a quote, while `s'` before a
+    word ("Farmers' Union") is a possessive.
+    """
+    partner = SINGLE_PARTNERS.get(text[opener.position])
+    matching = [c for c in closers if text[c.position] == partner] or closers
+    for closer in matching:
+        before = text[closer.position - 1]
+        if before in CLOSING_CONTEXT or _ends_clause(text, closer.position + 1, hi):
+            return closer
+    return matching[-1]
 
 
 def quoted_spans(text: str, paragraphs: list[Paragraph]) -> list[MarkedSpan]:

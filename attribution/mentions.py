@@ -41,8 +41,9 @@ def name_key(words) -> tuple[str, ...]:
 
 
 def _is_name_token(token: Token) -> bool:
-    if token.pos_ == "PROPN":
-        return any(c.isalpha() for c in token.text) and token.lower_.rstrip(".") not in lexicon.NOT_NAMES
+    """A capitalised proper noun (the tagger also calls "hydrologist" or "prime" PROPN)."""
+    if token.pos_ == "PROPN" and token.text[:1].isupper():
+        return token.lower_.rstrip(".") not in lexicon.NOT_NAMES
     return False
 
 

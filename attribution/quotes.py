@@ -19,6 +19,7 @@ from attribution.parse import ParsedText
 _WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
 _SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)\]]*\s")
 _TRAILING_PUNCT = ".,;:!?\u2026"
+_ABBREVIATION = re.compile(r"\b(?:[A-Za-z]\.){2,}")
 
 
 @dataclass(frozen=True)
@@ -96,9 +97,16 @@ def _reported_around(parsed: ParsedText, span: MarkedSpan) -> bool:
             position = parsed.start(candidate)
             if span.opener <= position <= closer:
                 continue
-            if candidate.pos_ == "VERB" and candidate.lemma_.lower() in lexicon.SPEECH_VERBS:
+            if candidate.pos_ == "VERB" and candidate.lemma_.lower() in lexicon.SPEECH_VERBS \
+                    and not _names_something(candidate):
                 return True
     return False
+
+
+def _names_something(verb) -> bool:
+    """`so-called "reform"`, `a group called "X"`: naming, not speaking."""
+    hyphenated = verb.i > 0 and verb.doc[verb.i - 1].text == "-"
+    return hyphenated or (verb.tag_ == "VBN" and verb.dep_ == "acl")
 
 
 def _is_markup_value(text: str, span: MarkedSpan) -> bool:
@@ -109,7 +117,8 @@ def _is_markup_value(text: str, span: MarkedSpan) -> bool:
 def _looks_like_name_or_title(words: list[str], content: str) -> bool:
     """Title-cased short fragments (the final comma or period inside the marks
     is American punctuation style): names of shows, books, groups."""
-    if len(words) > 6 or any(mark in content.strip().rstrip(_TRAILING_PUNCT) for mark in ".!?;:"):
+    bare = _ABBREVIATION.sub("", content.strip()).rstrip(_TRAILING_PUNCT)
+    if len(words) > 6 or any(mark in bare for mark in ".!?;:"):
         return False
     small = {"of", "the", "a", "an", "and", "in", "on", "for", "to", "at", "by", "with", "or", "is"}
     return all(w[0].isupper() or w.isdigit() or w.lower() in small for w in words) and words[0][0].isupper()

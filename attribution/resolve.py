@@ -134,7 +134,7 @@ class Resolver:
         head = token
         while head.dep_ in {"compound", "flat"} and head.head.i != head.i and head.head.pos_ == "PROPN":
             head = head.head
-        modifiers = [t for t in head.lefts if t.dep_ in {"compound", "amod", "nmod"} and t.pos_ != "PROPN"]
+        modifiers = [t for t in head.lefts if t.dep_ in {"compound", "amod", "nmod"} and not name_chain(t)]
         for modifier in modifiers:
             subtree = list(modifier.subtree)
             words |= _content_words(subtree)
@@ -153,11 +153,11 @@ class Resolver:
 
     def resolve(self, token: Token, position: int) -> Resolved | None:
         """Who `token` (a cue's speaker head) refers to."""
-        if token.pos_ == "PROPN" or name_chain(token) or self._known_name_word(token):
+        if name_chain(token) or self._known_name_word(token):
             return self._resolve_name(token)
         if token.pos_ == "PRON":
             return self._resolve_pronoun(token, position)
-        if token.pos_ in {"NOUN", "ADJ", "NUM"}:
+        if token.pos_ in {"NOUN", "PROPN", "ADJ", "NUM"}:
             return self._resolve_description(token, position)
         return None
 

@@ -1,0 +1,38 @@
+"""Where the cue sits: after, before, split around the quote, colon introductions, bylines."""
+from __future__ import annotations
+
+
+def test_quote_split_by_its_cue_is_two_quotes_with_one_speaker(attributed, quote_with):
+    result = attributed('"We did not expect this many voters," she said, "but we are ready for them." '
+                        "The remark came from election chief Dana Novak.")
+    first, second = quote_with(result, "did not expect"), quote_with(result, "ready for them")
+    assert first.id != second.id
+    assert first.speaker.id == second.speaker.id
+
+
+def test_cue_before_the_quote(attributed, quote_with):
+    result = attributed('Senator Alan Brooks told reporters, "The bill will pass before the recess."')
+    quote = quote_with(result, "bill will pass")
+    assert quote.speaker.name == "Alan Brooks"
+    assert quote.cue.text == "told"
+
+
+def test_colon_introduction_in_the_same_sentence(attributed, quote_with):
+    result = attributed('Prosecutor Helen Ward was blunt: "This was a planned attack on the clinic."')
+    assert quote_with(result, "planned attack").speaker.name == "Helen Ward"
+
+
+def test_colon_introduction_at_the_end_of_the_previous_paragraph(attributed, quote_with):
+    text = ("The company's chief executive, Martin Kohl, wrote to employees on Friday:\n\n"
+            "\"We will close the Dayton plant at the end of the year. I know how hard this news is.\"")
+    quote = quote_with(attributed(text), "Dayton plant")
+    assert quote.speaker.name == "Martin Kohl"
+    assert quote.method == "colon introduction"
+
+
+def test_byline_after_the_quote(attributed, quote_with):
+    text = ("Fans waited outside the stadium for hours.\n\n"
+            "\"We came for the team, not for the politics.\" - Maria Lopez, a season-ticket holder")
+    quote = quote_with(attributed(text), "came for the team")
+    assert quote.speaker.name == "Maria Lopez"
+    assert quote.method == "byline"

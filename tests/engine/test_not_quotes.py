@@ -1,0 +1,20 @@
+"""Text in quote marks that nobody said: scare quotes, titles, nicknames, translations."""
+from __future__ import annotations
+
+
+def test_scare_quotes(attributed):
+    assert attributed('The so-called "reform" left thousands of families without support.').quotes == []
+
+
+def test_titles_of_shows_and_songs(attributed):
+    text = 'The band closed with "Born in the U.S.A." before an interview on NBC\'s "Meet the Press."'
+    assert attributed(text).quotes == []
+
+
+def test_nickname(attributed):
+    assert attributed('Former boxer Joe "The Hammer" Malone opened a gym in Leeds.').quotes == []
+
+
+def test_translated_name_in_parentheses(attributed):
+    text = 'She founded Idite Lesom! ("Go by the forest"), which helps deserters leave the country.'
+    assert attributed(text).quotes == []

@@ -1,0 +1,45 @@
+"""Partial quotes inside reported sentences, and reported speech without marks."""
+from __future__ import annotations
+
+
+def test_mixed_quote_fragment(attributed, quote_with):
+    result = attributed('Opposition leader Karen Olsen called the plan "reckless and unfunded" on Tuesday.')
+    quote = quote_with(result, "reckless and unfunded")
+    assert quote.kind == "mixed"
+    assert quote.text == "reckless and unfunded"
+    assert quote.speaker.name == "Karen Olsen"
+
+
+def test_said_that_clause(attributed, quote_with):
+    result = attributed("Finance Minister Erik Dahl said that the new tax would raise $2 billion next year.")
+    quote = quote_with(result, "new tax")
+    assert quote.kind == "indirect"
+    assert quote.text == "the new tax would raise $2 billion next year"
+    assert quote.speaker.name == "Erik Dahl"
+
+
+def test_according_to(attributed, quote_with):
+    result = attributed("According to police spokesman Tom Baker, the suspect fled in a stolen car.")
+    quote = quote_with(result, "suspect fled")
+    assert quote.text == "the suspect fled in a stolen car"
+    assert quote.speaker.name == "Tom Baker"
+    assert quote.method == "according to"
+
+
+def test_told_reporters(attributed, quote_with):
+    result = attributed("Coach Sam Riley told reporters the team would appeal the suspension.")
+    quote = quote_with(result, "appeal the suspension")
+    assert quote.kind == "indirect" and quote.speaker.name == "Sam Riley"
+
+
+def test_speech_verbs_beyond_said(attributed, quote_with):
+    text = ("Health officials warned that the outbreak could spread to schools. "
+            "Governor Lena Park insisted the state was prepared.")
+    result = attributed(text)
+    assert quote_with(result, "outbreak could spread").cue.text == "warned"
+    assert quote_with(result, "state was prepared").speaker.name == "Lena Park"
+
+
+def test_beliefs_are_not_reported_speech(attributed):
+    result = attributed("Many voters believe the election was decided months ago.")
+    assert result.quotes == []

@@ -1,0 +1,77 @@
+"""Who spoke: names, surnames, pronouns, descriptions, titles, organisations, asides,
+unnamed people, continuation paragraphs and dialogue turns."""
+from __future__ import annotations
+
+
+def test_surname_resolves_to_the_fullest_name(attributed, quote_with):
+    text = ("Rebecca Stone, the city's housing director, presented the plan on Monday. "
+            "\"Rents have doubled in five years,\" Stone said.")
+    result = attributed(text)
+    assert quote_with(result, "Rents have doubled").speaker.name == "Rebecca Stone"
+    speaker = next(s for s in result.speakers if s.name == "Rebecca Stone")
+    assert {m.text for m in speaker.mentions} >= {"Rebecca Stone", "Stone"}
+
+
+def test_pronoun_agrees_in_gender(attributed, quote_with):
+    text = ("Maria Gonzalez met John Carter at the summit in Geneva. "
+            "\"The talks were difficult but honest,\" she said.")
+    quote = quote_with(attributed(text), "talks were difficult")
+    assert quote.speaker.name == "Maria Gonzalez"
+    assert quote.method == "pronoun"
+
+
+def test_description_refers_back_to_an_earlier_appositive(attributed, quote_with):
+    text = ("\"The river has never been this low,\" said veteran hydrologist Nora Quinn.\n\n"
+            "\"Farmers will feel it first,\" the hydrologist said.")
+    quote = quote_with(attributed(text), "Farmers will feel")
+    assert quote.speaker.name == "Nora Quinn"
+    assert quote.method == "description"
+
+
+def test_title_refers_back_to_the_titled_person(attributed, quote_with):
+    text = ("Prime Minister Anna Berg arrived in Oslo on Sunday. "
+            "\"We will not accept these tariffs,\" the prime minister said.")
+    assert quote_with(attributed(text), "accept these tariffs").speaker.name == "Anna Berg"
+
+
+def test_organisation_speaker(attributed, quote_with):
+    text = ("The Ministry of Defence confirmed the exercise. "
+            "\"No live ammunition will be used,\" the ministry said in a statement.")
+    quote = quote_with(attributed(text), "No live ammunition")
+    assert quote.speaker.name == "Ministry of Defence"
+    speaker = next(s for s in attributed(text).speakers if s.name == "Ministry of Defence")
+    assert speaker.kind == "organization"
+
+
+def test_aside_between_subject_and_verb(attributed, quote_with):
+    text = ("Daniel Reed, who replaced Mark Fisher as chairman in May, said the board would meet weekly. "
+            "\"We have a lot to fix,\" Reed said.")
+    result = attributed(text)
+    assert quote_with(result, "board would meet").speaker.name == "Daniel Reed"
+
+
+def test_unnamed_speaker_gets_a_description(attributed, quote_with):
+    quote = quote_with(attributed('"They took everything," said a shop owner who asked not to be named.'), "took everything")
+    assert quote.speaker.name is None
+    assert "shop owner" in quote.speaker.description
+
+
+def test_continuation_paragraph_without_cue(attributed, quote_with):
+    text = ("\"The storm hit us at midnight,\" said fisherman Paulo Santos.\n\n"
+            "\"By morning there was nothing left of the harbour.\"")
+    quote = quote_with(attributed(text), "nothing left")
+    assert quote.speaker.name == "Paulo Santos"
+    assert quote.method == "continuation"
+
+
+def test_dialogue_turns_alternate(attributed, quote_with):
+    text = ("The senator stopped briefly on her way out.\n\n"
+            "\"Are you running for governor?\" a reporter asked.\n\n"
+            "\"No,\" Smith replied.\n\n"
+            "\"Why not?\"\n\n"
+            "\"Because my work here is not finished.\"")
+    result = attributed(text)
+    assert quote_with(result, "Why not").speaker.description == "a reporter"
+    answer = quote_with(result, "not finished")
+    assert answer.speaker.name == "Smith"
+    assert answer.method == "turn-taking"
