@@ -18,6 +18,8 @@ ERRORS = {
     404: "Unknown id, or not an id of this service.",
     413: "Body, article or batch over the size limit (refused before the body is read).",
     415: "Content type other than application/json or text/plain.",
+    401: "API keys are configured (WHOSAID_API_KEYS) and the request has no valid `Authorization: Bearer <key>`.",
+    429: "Rate limit (WHOSAID_RATE_LIMIT) reached; `Retry-After` says when to try again.",
     503: "Redis or the task queue is unreachable.",
 }
 
@@ -86,7 +88,7 @@ ARTICLE_BODY = {
 @blueprint.alt_response(202, schema=schemas.JobSchema, description="Queued (or still running): poll `Location`.",
                         headers={"Location": {"description": "The job's URL", "schema": {"type": "string"}}})
 @blueprint.alt_response(200, schema=schemas.JobSchema, description="Already attributed: the result is inline.")
-@_document_errors(400, 413, 415, 503)
+@_document_errors(400, 401, 413, 415, 429, 503)
 def submit_article() -> Response:
     service = backend()
     article = article_from_request(service.settings.max_article_bytes)
@@ -109,7 +111,7 @@ def submit_article() -> Response:
 )
 @blueprint.alt_response(202, schema=schemas.BatchResponseSchema, description="At least one article was queued.")
 @blueprint.alt_response(200, schema=schemas.BatchResponseSchema, description="Every article was already done.")
-@_document_errors(400, 413, 415, 503)
+@_document_errors(400, 401, 413, 415, 429, 503)
 def submit_batch() -> Response:
     service = backend()
     request.max_content_length = service.settings.max_batch_bytes
@@ -129,7 +131,7 @@ def submit_batch() -> Response:
                  "description": "Seconds to wait for the job to finish (at most WHOSAID_WAIT_MAX)."}],
 )
 @blueprint.alt_response(200, schema=schemas.JobSchema, description="The job.")
-@_document_errors(400, 404, 503)
+@_document_errors(400, 401, 404, 429, 503)
 def get_article(job_id: str) -> Response:
     _known_job(job_id)
     service = backend()
@@ -144,7 +146,7 @@ def get_article(job_id: str) -> Response:
 @blueprint.doc(summary="Get an article's text", description="The text exactly as submitted; result offsets index it.")
 @blueprint.alt_response(200, description="The article text.", content_type="text/plain",
                         schema={"type": "string"})
-@_document_errors(404, 503)
+@_document_errors(401, 404, 429, 503)
 def get_article_text(job_id: str) -> Response:
     _known_job(job_id)
     text = backend().store.get_text(job_id)
