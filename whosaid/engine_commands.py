@@ -21,7 +21,10 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from typing import BinaryIO, TextIO
+from typing import TYPE_CHECKING, BinaryIO, TextIO
+
+if TYPE_CHECKING:
+    from attribution.result import Attribution, SpeakerRef
 
 EXIT_OK = 0
 EXIT_SOME_FAILED = 1
@@ -293,7 +296,7 @@ def attribute_single(path: str, as_json: bool) -> int:
     return EXIT_OK
 
 
-def format_table(attribution) -> list[str]:
+def format_table(attribution: Attribution) -> list[str]:
     """One row per quote: number, kind, speaker (name, or description in parentheses), method, quote cut to the terminal width."""
     rows = [(str(number), quote.kind, speaker_label(quote.speaker), quote.method)
             for number, quote in enumerate(attribution.quotes, 1)]
@@ -314,7 +317,7 @@ def format_table(attribution) -> list[str]:
     return lines
 
 
-def speaker_label(speaker) -> str:
+def speaker_label(speaker: SpeakerRef | None) -> str:
     if speaker is None:
         return "-"
     if speaker.name:
@@ -381,7 +384,7 @@ def run_eval(args: argparse.Namespace) -> int:
     try:
         gold_articles = read_gold(args.gold)
         started = time.perf_counter()
-        predictions, failures = predict_gold(gold_articles, args.out, args.jobs)
+        predictions, failures = predict_gold(args.gold, gold_articles, args.out, args.jobs)
         elapsed = time.perf_counter() - started
         summary, errors = score({str(article.id): article.row for article in gold_articles}, predictions)
     except (UsageError, ScoringInputError) as error:
@@ -403,7 +406,7 @@ def run_eval(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def predict_gold(gold_articles: list[Article], output_path: str | None, jobs: int) -> tuple[dict[str, dict], int]:
+def predict_gold(gold_path: str, gold_articles: list[Article], output_path: str | None, jobs: int) -> tuple[dict[str, dict], int]:
     """Predictions keyed by str(id) as the scorer expects, optionally also written as JSONL; and the engine failure count."""
     output_handle = open_output(output_path) if output_path else None
     predictions: dict[str, dict] = {}
@@ -414,7 +417,7 @@ def predict_gold(gold_articles: list[Article], output_path: str | None, jobs: in
                 bar.update()
                 if outcome.error is not None:
                     failures += 1
-                    bar.write(f"line {outcome.line_number}: {outcome.error}", file=sys.stderr)
+                    bar.write(f"{gold_path}:{outcome.line_number}: {outcome.error}", file=sys.stderr)
                     continue
                 predictions[str(outcome.record["id"])] = outcome.record
                 if output_handle is not None:
