@@ -123,6 +123,25 @@ def test_batch_reports_bad_lines_by_number_and_writes_the_others_in_order(tmp_pa
     assert records[0]["quotes"] == json.loads(json.dumps(attribute(SEED_TEXT).to_dict()))["quotes"]
 
 
+def test_an_engine_failure_is_reported_against_its_line_only(tmp_path, capsys, monkeypatch):
+    import attribution
+
+    real_attribute = attribution.attribute
+
+    def failing_on_marker(text):
+        if "FAIL HERE" in text:
+            raise RuntimeError("simulated engine bug")
+        return real_attribute(text)
+
+    monkeypatch.setattr(attribution, "attribute", failing_on_marker)
+    source = tmp_path / "in.jsonl"
+    write_batch(source, [json.dumps({"id": "bad", "text": "FAIL HERE"}), json.dumps({"id": "good", "text": SHORT_ARTICLE})])
+    status, out, err = run(["attribute", "--jsonl", str(source), "--jobs", "1"], capsys)
+    assert status == 1
+    assert f"{source}:1: engine failed on id 'bad': RuntimeError: simulated engine bug" in err
+    assert [json.loads(line)["id"] for line in out.splitlines()] == ["good"]
+
+
 def test_batch_from_stdin_to_stdout(capsys, monkeypatch):
     feed_stdin(monkeypatch, (json.dumps({"id": "a", "text": SHORT_ARTICLE}) + "\n").encode())
     status, out, err = run(["attribute", "--jsonl", "-", "--jobs", "1"], capsys)
