@@ -96,10 +96,20 @@ def test_worker_killed_mid_task_its_articles_finish_on_another(redis_server, tmp
 
 def test_poison_article_fails_readably_and_the_worker_goes_on(faulty_stack, report_figures):
     traffic = Traffic(faulty_stack.base_url)
-    poison = traffic.submit(article(1, POISON_MARKER)).body["id"]
+    poison_text = article(1, POISON_MARKER)
+    submitted = traffic.request("POST", "/v1/articles", json.dumps({"text": poison_text}).encode(),
+                                {"Content-Type": "application/json", "X-Request-ID": "desk-poison-1"})
+    assert submitted.status == 202 and submitted.headers["X-Request-ID"] == "desk-poison-1"
+    poison = submitted.body["id"]
+    traffic.accepted[poison] = poison_text
     healthy = [traffic.submit(article(number)).body["id"] for number in range(2, 6)]
     jobs = traffic.wait_finished(traffic.accepted, timeout=60)
     report_figures(accepted=len(traffic.accepted), finished=len(jobs), **traffic.figures())
+    worker_lines = [json.loads(line) for worker in faulty_stack.workers
+                    for line in worker.log_path.read_text(errors="replace").splitlines() if line.startswith("{")]
+    traced = [line for line in worker_lines if line.get("request_id") == "desk-poison-1"]
+    assert traced and all(line["job_id"] == poison for line in traced), "the request id follows the article"
+    assert any(line["level"] == "ERROR" and "the engine raised" in line["message"] for line in traced)
 
     assert len(jobs) == len(traffic.accepted) == 5
     assert jobs[poison]["status"] == "failed"
