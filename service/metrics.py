@@ -9,7 +9,7 @@ transaction that finishes a job; request counts by every API process).
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -91,7 +91,7 @@ def prometheus_metrics(snapshot: ServiceSnapshot) -> Iterator[Metric]:
 class _SnapshotCollector:
     """A prometheus_client collector that takes a fresh snapshot at every scrape."""
 
-    def __init__(self, read: Any):
+    def __init__(self, read: Callable[[], ServiceSnapshot]):
         self.read = read
 
     def collect(self) -> Iterator[Metric]:
