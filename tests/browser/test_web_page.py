@@ -532,3 +532,37 @@ def test_a_service_with_a_shorter_wait_limit_is_polled_without_waiting(page, ser
     page.goto(service_url + "/articles/short-wait")
     page.wait_for_selector("#result-view:not([hidden])", timeout=10_000)
     assert asked == ["", "wait=20", ""]
+
+
+def test_a_service_with_api_keys_asks_for_one(page, service_url):
+    sent_keys: list[str | None] = []
+
+    def answer_submission(route) -> None:
+        key = route.request.headers.get("authorization")
+        sent_keys.append(key)
+        if key != "Bearer s3cret":
+            route.fulfill(status=401, content_type="application/json", headers={"WWW-Authenticate": "Bearer"},
+                          body=json.dumps({"error": {"code": "unauthorized", "message": "an API key is required"}}))
+        else:
+            route.fulfill(status=200, content_type="application/json",
+                          body=json.dumps({"id": "keyed", "status": "done", "result": EMPTY_RESULT}))
+
+    page.route("**/v1/articles", answer_submission)
+    page.goto(service_url + "/")
+    assert not page.is_visible("#api-key"), "no key field while none is needed"
+    page.fill("#article-text", "Nothing quoted.")
+    page.click("#submit-button")
+    page.wait_for_selector("#error-view:not([hidden])")
+    assert "API key" in page.inner_text("#error-title")
+    page.fill("#api-key", "s3cret")
+    page.click("#submit-button")
+    page.wait_for_selector("#result-view:not([hidden])")
+    assert sent_keys == [None, "Bearer s3cret"]
+
+
+def test_rate_limited_polling_waits_and_retries(page, service_url):
+    answers = iter([(429, {"error": {"code": "rate_limited", "message": "slow down"}}),
+                    (200, {"id": "limited", "status": "done", "result": EMPTY_RESULT})])
+    serve_fake_article(page, "limited", lambda url: next(answers), "Nothing quoted.")
+    page.goto(service_url + "/articles/limited")
+    page.wait_for_selector("#result-view:not([hidden])", timeout=10_000)

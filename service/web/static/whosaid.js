@@ -552,6 +552,7 @@
   /* Plain-words explanations of what went wrong, by HTTP status (0: no answer at all). */
   var ERROR_TITLES = {
     0: "The service could not be reached",
+    401: "This service needs an API key",
     400: "The article could not be read",
     404: "No result with this address",
     413: "The article is too large",
@@ -560,6 +561,7 @@
     503: "The service is unavailable right now"
   };
   var ERROR_ADVICE = {
+    401: "Enter a key in the API key field and submit again.",
     404: "The link may be mistyped, or the result has expired. Submit the article again to get a fresh result.",
     413: "Try a shorter article or split it into parts.",
     429: "Wait a moment and try again.",
@@ -582,11 +584,12 @@
     try { return raw ? JSON.parse(raw) : null; } catch (ignored) { return null; }
   }
 
-  /* Fetch JSON; resolves to {status, body} and never rejects on HTTP errors. */
+  /* Fetch JSON; resolves to {status, body, retryAfter} and never rejects on HTTP errors. */
   function requestJson(url, options) {
     return fetch(url, options).then(function (response) {
       return response.text().then(function (raw) {
-        return { status: response.status, body: parseJsonOrNull(raw) };
+        var retryAfter = parseFloat(response.headers.get("Retry-After"));
+        return { status: response.status, body: parseJsonOrNull(raw), retryAfter: isNaN(retryAfter) ? null : retryAfter };
       });
     });
   }
@@ -657,10 +660,11 @@
           poll(0);
           return;
         }
-        if (answer.status === 503 && retries < MAX_TRANSIENT_RETRIES) {
+        if ((answer.status === 503 || answer.status === 429) && retries < MAX_TRANSIENT_RETRIES) {
           retries += 1;
           showStatus("The service is busy or restarting; retrying…");
-          window.setTimeout(function () { poll(waitSeconds); }, 1000 * retries);
+          var delaySeconds = answer.retryAfter !== null ? answer.retryAfter : retries;
+          window.setTimeout(function () { poll(waitSeconds); }, 1000 * delaySeconds);
           return;
         }
         showError(answer.status, apiErrorMessage(answer.body), keepSubmit);
@@ -688,9 +692,12 @@
     }
     button.disabled = true;
     showStatus("Sending the article…");
+    var headers = { "Content-Type": "application/json", "Accept": "application/json" };
+    var apiKey = byId("api-key").value.trim();
+    if (apiKey) headers.Authorization = "Bearer " + apiKey;
     requestJson(API_ROOT, {
       method: "POST",
-      headers: { "Content-Type": "application/json", "Accept": "application/json" },
+      headers: headers,
       body: JSON.stringify(title.trim() ? { text: text, title: title.trim() } : { text: text })
     }).then(function (answer) {
       button.disabled = false;
@@ -706,6 +713,8 @@
         }
         return;
       }
+      // A service with API keys refuses anonymous submissions: offer the key field.
+      if (answer.status === 401) byId("api-key-row").hidden = false;
       showError(answer.status, apiErrorMessage(answer.body), true);
     }, function () {
       button.disabled = false;
