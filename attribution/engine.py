@@ -6,6 +6,7 @@ Each stage lives in its own module; this one only wires them together.
 """
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 
 from spacy.tokens import Token
@@ -22,7 +23,7 @@ from attribution.result import Attribution, Quote, TextSpan
 from attribution.speakers import SpeakerRegistry
 
 ENGINE_NAME = "whosaid"
-ENGINE_VERSION = "0.10.0"
+ENGINE_VERSION = "0.11.0"
 
 CONFIDENCE = {"name": 0.9, "byline": 0.8, "turn-taking": 0.5, "organization": 0.8, "according to": 0.85, "pronoun": 0.75, "description": 0.7,
               "same paragraph": 0.65, "continuation": 0.6, "colon introduction": 0.6, "none": 0.3}
@@ -99,11 +100,14 @@ def _speaker_from_cue(resolver: Resolver, cue: Cue | None) -> tuple[Resolved | N
 
 def _continue_speakers(parsed: ParsedText, found: list[Found], resolver: Resolver) -> None:
     """Give cue-less quotes the speaker of their paragraph or of the previous one."""
-    for index, quote in enumerate(found):
+    by_paragraph: dict[int, list[Found]] = {}
+    for quote in found:
+        by_paragraph.setdefault(quote.paragraph, []).append(quote)
+    for quote in found:
         if quote.speaker is not None:
             continue
         # `"A," she said. "B."`: B continues the speaker before it, else the one after it
-        same = [f for f in found if f.paragraph == quote.paragraph and f.speaker is not None and f is not quote]
+        same = [f for f in by_paragraph[quote.paragraph] if f.speaker is not None and f is not quote]
         before = [f for f in same if f.start < quote.start]
         if same:
             nearest = before[-1] if before else same[0]
@@ -119,16 +123,16 @@ def _continue_speakers(parsed: ParsedText, found: list[Found], resolver: Resolve
             if speaker is not None:
                 quote.cue, quote.speaker, quote.method = introduction.tokens, speaker, "colon introduction"
                 continue
-        turn = _dialogue_turn(parsed, found[:index], quote.paragraph)
+        turn = _dialogue_turn(parsed, by_paragraph, quote.paragraph)
         if turn is not None:
             quote.speaker, quote.method = turn, "turn-taking"
             continue
-        earlier = [f for f in found[:index] if f.paragraph == quote.paragraph - 1 and f.speaker is not None]
+        earlier = [f for f in by_paragraph.get(quote.paragraph - 1, []) if f.speaker is not None]
         if earlier:
             quote.speaker, quote.method = earlier[-1].speaker, "continuation"
 
 
-def _dialogue_turn(parsed: ParsedText, earlier: list[Found], paragraph: int) -> Resolved | None:
+def _dialogue_turn(parsed: ParsedText, by_paragraph: dict[int, list[Found]], paragraph: int) -> Resolved | None:
     """In a question-and-answer exchange, a bare quote paragraph is the other party's turn.
 
     The two paragraphs before must each open with a quote, from two different
@@ -138,7 +142,7 @@ def _dialogue_turn(parsed: ParsedText, earlier: list[Found], paragraph: int) -> 
         return None
     turns = []
     for back in (2, 1):
-        opening = [f for f in earlier if f.paragraph == paragraph - back and f.opener is not None
+        opening = [f for f in by_paragraph.get(paragraph - back, []) if f.opener is not None
                    and f.opener <= parsed.paragraphs[paragraph - back].start + 1]
         if not opening or opening[0].speaker is None:
             return None
@@ -155,15 +159,16 @@ def _speaker_key(speaker: Resolved) -> str:
 
 
 def _reported_quotes(parsed: ParsedText, resolver: Resolver, direct: list[Found]) -> list[Found]:
+    """Unmarked reported speech, except clauses that are mostly a marked quote already."""
     found: list[Found] = []
-    taken = [(f.opener if f.opener is not None else f.start, (f.closer + 1) if f.closer is not None else f.end)
-             for f in direct]
+    marked = sorted((f.opener if f.opener is not None else f.start, (f.closer + 1) if f.closer is not None else f.end)
+                    for f in direct)
+    marked_starts = [a for a, _ in marked]
     for reported in find_reported(parsed):
-        length = reported.end - reported.start
-        quoted = sum(max(0, min(b, reported.end) - max(a, reported.start)) for a, b in taken)
-        if quoted > 0.5 * length:
+        span = (reported.start, reported.end)
+        if _covered(span, marked, marked_starts) > 0.5 * (reported.end - reported.start):
             continue
-        if any(_iou((reported.start, reported.end), (f.start, f.end)) >= 0.5 for f in found):
+        if found and _iou(span, (found[-1].start, found[-1].end)) >= 0.5:
             continue
         speaker = None
         method = "none"
@@ -174,6 +179,17 @@ def _reported_quotes(parsed: ParsedText, resolver: Resolver, direct: list[Found]
         found.append(Found(reported.start, reported.end, "indirect", parsed.paragraph_of(reported.start),
                            reported.cue, speaker, method))
     return found
+
+
+def _covered(span: tuple[int, int], marked: list[tuple[int, int]], marked_starts: list[int]) -> int:
+    """How many characters of `span` lie inside the (sorted, disjoint) marked quotes."""
+    index = max(0, bisect.bisect_right(marked_starts, span[0]) - 1)
+    covered = 0
+    while index < len(marked) and marked[index][0] < span[1]:
+        start, end = marked[index]
+        covered += max(0, min(end, span[1]) - max(start, span[0]))
+        index += 1
+    return covered
 
 
 def _iou(a: tuple[int, int], b: tuple[int, int]) -> float:

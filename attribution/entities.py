@@ -1,9 +1,10 @@
-"""Entity types for proper names, from the NER component run on few sentences.
+"""Entity types for proper names, from the NER component run on small windows.
 
-NER costs more than the rest of the pipeline, so it runs only on the sentences
-(outside quotes) that contain a name, and only its labels are used: PERSON
-names can be pronoun antecedents, ORG/NORP/GPE names are organisations, other
-labels (dates, places as locations, works) are never speakers' names.
+NER costs more than the rest of the pipeline, so it runs only around the names
+that matter (subjects outside quotes: the speakers and pronoun antecedents),
+on a few tokens either side, and only its labels are used: PERSON names can be
+pronoun antecedents, ORG/GPE names are organisations, NORP names are groups
+("Democrats say"), other labels (dates, places, works) are never speakers.
 """
 from __future__ import annotations
 
@@ -16,7 +17,10 @@ from attribution.parse import ParsedText, parsable_text
 
 PERSON_LABELS = {"PERSON"}
 ORGANISATION_LABELS = {"ORG", "GPE"}
-GROUP_LABELS = {"NORP"}  # "Democrats say": a group, never a named speaker
+GROUP_LABELS = {"NORP"}
+# Names in these roles are the speakers and pronoun antecedents; their sentences get NER.
+LABELLED_ROLES = {"subject", "embedded subject"}
+CONTEXT_TOKENS = 8  # NER sees this many tokens either side of the name, within its sentence  # "Democrats say": a group, never a named speaker
 
 
 def recognise(texts: list[str]) -> list[list[tuple[int, int, str]]]:
@@ -55,14 +59,16 @@ def label_names(parsed: ParsedText, names: list[NameMention], quoted: list[tuple
 
     sentences: dict[tuple[int, int], None] = {}
     for mention in names:
-        if inside_quote(mention.start):
+        if inside_quote(mention.start) or mention.role not in LABELLED_ROLES:
             continue
         token = parsed.token_at(mention.start)
         if token is None:
             continue
         sentence = token.sent
-        sentences[(parsed.start(sentence[0]), parsed.end(sentence[-1]))] = None
-    spans = list(sentences)
+        first = max(sentence.start, token.i - CONTEXT_TOKENS)
+        last = min(sentence.end - 1, token.i + CONTEXT_TOKENS)
+        sentences[(parsed.start(token.doc[first]), parsed.end(token.doc[last]))] = None
+    spans = _merged(sorted(sentences))
     labels: list[tuple[int, int, str]] = []
     for (start, _), entities in zip(spans, recognise([parsed.text[a:b] for a, b in spans])):
         labels.extend((start + a, start + b, label) for a, b, label in entities)
@@ -75,6 +81,16 @@ def label_names(parsed: ParsedText, names: list[NameMention], quoted: list[tuple
         kind = "person" if mention.gender else kind_from_label(label, mention.kind)
         labelled.append(dataclasses.replace(mention, kind=kind) if kind != mention.kind else mention)
     return labelled
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 def _label_for(labels: list[tuple[int, int, str]], starts: list[int], mention: NameMention) -> str | None:

@@ -22,6 +22,7 @@ from attribution.mentions import NameMention, mention_from_tokens, name_chain
 from attribution.parse import ParsedText
 
 PRONOUN_LOOKBACK_PARAGRAPHS = 4
+DESCRIPTION_LOOKBACK_NAMES = 300  # bounds the search so huge articles stay linear
 TITLE_WORDS = {"sen": "senator", "rep": "representative", "gov": "governor", "gen": "general", "lt": "lieutenant",
                "col": "colonel", "capt": "captain", "sgt": "sergeant", "adm": "admiral", "dr": "doctor",
                "prof": "professor", "pres": "president", "sec": "secretary", "atty": "attorney"}
@@ -248,8 +249,9 @@ class Resolver:
 
     def _described_person(self, words: set[str], position: int) -> str | None:
         index = bisect.bisect_left(self._outside_starts, position) - 1
+        floor = max(-1, index - DESCRIPTION_LOOKBACK_NAMES)
         seen = set()
-        while index >= 0:
+        while index > floor:
             canonical = self.canonical(self.outside[index])
             index -= 1
             if canonical in seen:
@@ -261,7 +263,8 @@ class Resolver:
 
     def _organisation_before(self, position: int, head_word: str) -> str | None:
         index = bisect.bisect_left(self._starts, position) - 1
-        while index >= 0:
+        floor = max(-1, index - DESCRIPTION_LOOKBACK_NAMES)
+        while index > floor:
             mention = self.names[index]
             if head_word in mention.key:
                 return self.canonical(mention)
