@@ -64,12 +64,17 @@ class Resolver:
         self._quote_starts = [a for a, _ in self.quoted]
         self._starts = [n.start for n in names]
         self._by_span = {(n.start, n.end): n for n in names}
-        self._canonical_cache: dict[tuple[int, tuple[str, ...]], str] = {}
+        self._canonical_cache: dict[tuple[str, ...], str] = {}
         self._forms_by_last: dict[str, dict[tuple[str, ...], list[int]]] = {}
+        self._forms_by_first: dict[str, set[tuple[str, ...]]] = {}
+        self._form_starts: dict[tuple[str, ...], list[int]] = {}
         self._spelling: dict[tuple[str, ...], tuple[str, ...]] = {}
         for mention in names:
             if mention.key:
-                self._forms_by_last.setdefault(mention.key[-1], {}).setdefault(mention.key, []).append(mention.start)
+                starts = self._forms_by_last.setdefault(mention.key[-1], {}).setdefault(mention.key, [])
+                starts.append(mention.start)
+                self._form_starts[mention.key] = starts
+                self._forms_by_first.setdefault(mention.key[0], set()).add(mention.key)
                 self._spelling.setdefault(mention.key, mention.words)
         self.outside = [n for n in names if not self._inside_quote(n.start)]
         self._outside_starts = [n.start for n in self.outside]
@@ -104,25 +109,36 @@ class Resolver:
         return index >= 0 and offset < self.quoted[index][1]
 
     def canonical(self, mention: NameMention) -> str:
-        """The fullest form of this name in the article (closest earlier one on ties)."""
+        """The fullest form of this name in the article.
+
+        A bare surname shared by several people ("Fiorina": Carly and Frank)
+        goes to the one named most often, then to the one named first; East
+        Asian order ("Ms. Dong" for Dong Xiaolin) is tried when no full name
+        ends with the word.
+        """
         key = mention.key
         if not key:
             return mention.text
-        cached = self._canonical_cache.get((mention.start, key))
+        cached = self._canonical_cache.get(key)
         if cached is not None:
             return cached
-        best: tuple[str, ...] | None = None
-        best_score = None
-        for other_key, starts in self._forms_by_last.get(key[-1], {}).items():
-            if len(other_key) <= len(key) or not set(key) <= set(other_key):
-                continue
-            earlier = bisect.bisect_right(starts, mention.start)
-            distance = mention.start - starts[earlier - 1] if earlier else starts[0] - mention.start
-            score = (len(other_key), earlier > 0, -distance)
-            if best_score is None or score > best_score:
-                best, best_score = other_key, score
-        name = " ".join(self._spelling[best]) if best else " ".join(mention.words)
-        self._canonical_cache[(mention.start, key)] = name
+        forms = self._forms_by_last.get(key[-1], {})
+        candidates = [form for form in forms if len(form) > len(key) and set(key) <= set(form)]
+        if not candidates and len(key) == 1:
+            candidates = [form for form in self._forms_by_first.get(key[0], ()) if len(form) == 2]
+            forms = {form: self._form_starts[form] for form in candidates}
+        name = " ".join(mention.words)
+        if candidates:
+            people: list[list[tuple[str, ...]]] = []
+            for form in sorted(candidates, key=len, reverse=True):
+                person = next((p for p in people if set(form) <= set(p[0])), None)
+                if person is None:
+                    people.append([form])
+                else:
+                    person.append(form)
+            chosen = max(people, key=lambda p: (sum(len(forms[f]) for f in p), -min(forms[f][0] for f in p)))
+            name = " ".join(self._spelling[chosen[0]])
+        self._canonical_cache[key] = name
         return name
 
     def _collect_descriptions(self, mention: NameMention) -> None:
