@@ -129,6 +129,15 @@ def _complement(verb: Token) -> Token | None:
     return None
 
 
+def _sentence_opening_name(verb: Token) -> Token | None:
+    """`Jeffrey Salkin, a rabbi helping ..., said ...` when the parse loses the subject:
+    a main verb with no subject takes the name that opens its sentence."""
+    if verb.dep_ != "ROOT":
+        return None
+    first = verb.sent[0]
+    return first if first.pos_ == "PROPN" and first.i < verb.i else None
+
+
 def _passive(verb: Token) -> bool:
     """`was asked`, `when asked`: the subject is the one spoken to, not the speaker."""
     if any(c.dep_ in {"nsubjpass", "auxpass"} for c in verb.children):
@@ -156,7 +165,7 @@ def find_reported(parsed: ParsedText) -> list[ReportedSpeech]:
             continue
         sentence = {t.i for t in token.sent}
         passive = _passive(token)
-        speaker = None if passive else subject_of(token, sentence)
+        speaker = None if passive else subject_of(token, sentence) or _sentence_opening_name(token)
         if speaker is None and token.dep_ == "acl" and token.head.pos_ in {"NOUN", "PROPN"}:
             speaker = token.head
         complement = _complement(token)

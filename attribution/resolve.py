@@ -28,6 +28,7 @@ TITLE_WORDS = {"sen": "senator", "rep": "representative", "gov": "governor", "ge
                "prof": "professor", "pres": "president", "sec": "secretary", "atty": "attorney"}
 GENERIC_NOUNS = {"man", "woman", "person", "people", "official", "officials", "source", "sources", "member",
                  "head", "one", "group", "former", "new", "top", "senior", "chief", "other", "state", "national"}
+INDEFINITE = {"a", "an", "one", "another", "some", "many", "several", "any", "each", "two", "three"}
 DESCRIPTION_STOP = {"the", "a", "an", "this", "that", "these", "those", "of", "in", "on", "at", "for", "and", "'s", "’s"}
 
 
@@ -256,7 +257,9 @@ class Resolver:
                 return Resolved(organisation, "organization", description, (start, end), "organization")
             return Resolved(None, "organization", description, (start, end), "description")
         words = _content_words(phrase) - GENERIC_NOUNS
-        if words and token.tag_ not in {"NNS", "NNPS"}:
+        # "a former staffer", "one Sanders supporter", "several aides": someone new, not a back-reference
+        indefinite = any(t.lower_ in INDEFINITE for t in token.lefts) or token.lower_ in INDEFINITE
+        if words and token.tag_ not in {"NNS", "NNPS"} and not indefinite:
             match = self._described_person(words, position)
             if match is not None:
                 return Resolved(match, "person", description, (start, end), "description", self.gender.get(match))
