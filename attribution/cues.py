@@ -125,18 +125,33 @@ def leading_nominal(verb: Token, window: list[Token]) -> Token | None:
 
 
 def cue_in(window: list[Token], prefer_last: bool) -> Cue | None:
+    """The speech cue in `window` nearest the quote whose subject can speak.
+
+    A verb whose subject is a thing ("a platform that calls for ...") is kept
+    only as a last resort, after verbs with a person, organisation or pronoun.
+    """
     allowed = {t.i for t in window}
     candidates = [t for t in window if is_speech_verb(t) or is_according(t)]
     if prefer_last:
         candidates.reverse()
+    fallback = None
     for verb in candidates:
         if is_according(verb):
-            speaker = according_to_object(verb)
-            return Cue((verb, verb.doc[verb.i + 1]), speaker, "")
+            return Cue((verb, verb.doc[verb.i + 1]), according_to_object(verb), "")
         speaker = subject_of(verb, allowed) or inverted_subject(verb, window) or leading_nominal(verb, window)
-        if speaker is not None:
+        if speaker is None:
+            continue
+        if _can_speak(speaker):
             return Cue((verb,), speaker, "")
-    return None
+        fallback = fallback or Cue((verb,), speaker, "")
+    return fallback
+
+
+def _can_speak(token: Token) -> bool:
+    if token.pos_ in {"PROPN", "PRON"} or token.text[:1].isupper():
+        return True
+    lemma = token.lemma_.lower()
+    return lemma in lexicon.PERSON_NOUNS or lemma in lexicon.ORGANISATION_HEADS or token.tag_ in {"NNS", "NNPS"}
 
 
 def main_clause_cue(window: list[Token]) -> Cue | None:

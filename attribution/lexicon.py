@@ -65,14 +65,20 @@ embassy consulate fund bank federation league coalition alliance movement team c
 """.split())
 
 PERSON_NOUNS = frozenset("""
-man woman person official spokesman spokeswoman spokesperson source aide adviser advisor analyst
-expert lawyer attorney activist defender leader president senator governor minister secretary
-candidate voter resident soldier officer director chief head chairman member worker student
-teacher professor doctor author writer reporter journalist economist strategist consultant
-strategist pollster supporter critic opponent friend mother father son daughter wife husband
-brother sister boy girl neighbor neighbour witness victim owner manager executive diplomat
-representative lawmaker legislator congressman congresswoman senator deputy mayor judge
-prosecutor investigator commander general colonel captain sergeant officer policeman
+man woman person people official spokesman spokeswoman spokesperson source aide adviser advisor analyst
+expert lawyer attorney counsel activist advocate defender leader president senator governor minister
+secretary premier ambassador diplomat candidate nominee incumbent challenger rival voter delegate resident
+citizen soldier marine officer agent investigator prosecutor judge sheriff deputy trooper director chief
+head chairman chairwoman member worker employee staffer intern volunteer student teacher professor
+principal doctor nurse physician surgeon scientist researcher economist historian author writer poet
+reporter journalist columnist editor host anchor commentator strategist consultant pollster operative
+insider observer specialist supporter critic opponent protester demonstrator organizer fan friend
+neighbor neighbour relative parent child mother father son daughter wife husband brother sister
+grandmother grandfather uncle aunt cousin boy girl witness victim survivor suspect defendant plaintiff
+owner manager executive founder ceo businessman businesswoman entrepreneur developer mogul tycoon
+billionaire millionaire lawmaker legislator congressman congresswoman representative mayor commander
+general colonel captain sergeant pilot policeman actor actress singer musician artist comedian player
+athlete coach veteran farmer pastor priest rabbi imam bishop cardinal pope monk nun
 """.split())
 
 MALE_PRONOUNS = frozenset({"he", "him", "his", "himself"})
