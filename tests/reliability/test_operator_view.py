@@ -125,3 +125,14 @@ def test_every_request_is_logged_with_its_id(store, capsys):
     access = [line for line in lines if line["logger"] == "whosaid.access"]
     assert access and access[-1]["request_id"] == "probe-7"
     assert access[-1]["status"] == 200 and access[-1]["path"] == "/healthz" and access[-1]["duration_ms"] >= 0
+
+
+def test_status_needs_a_reachable_redis(monkeypatch, capsys):
+    from whosaid.cli import main
+
+    assert main(["status"]) == 2
+    assert "WHOSAID_REDIS_URL" in capsys.readouterr().err
+    monkeypatch.setenv("WHOSAID_REDIS_URL", "redis://:secret@127.0.0.1:9/0")
+    assert main(["status"]) == 1
+    error = capsys.readouterr().err
+    assert "cannot reach redis://:***@127.0.0.1:9/0" in error and "secret" not in error
