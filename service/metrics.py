@@ -28,6 +28,9 @@ log = logging.getLogger(__name__)
 blueprint = Blueprint("metrics", __name__)
 
 UNMATCHED_ROUTE = "<unmatched>"
+KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+OTHER_METHOD = "OTHER"
+"""Label of any other method, so clients cannot create label values (and Redis fields) at will."""
 TASK_COUNTERS = ("succeeded", "failed", "retried", "redelivered")
 
 
@@ -114,8 +117,9 @@ def install(app: Flask) -> None:
     @app.after_request
     def _count_request(response: Response) -> Response:
         route = request.url_rule.rule if request.url_rule is not None else UNMATCHED_ROUTE
+        method = request.method if request.method in KNOWN_METHODS else OTHER_METHOD
         try:
-            backend().store.count_request(request.method, route, response.status_code)
+            backend().store.count_request(method, route, response.status_code)
         except TRANSIENT_ERRORS:
             log.debug("request not counted: Redis unreachable")
         return response

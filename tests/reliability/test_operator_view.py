@@ -35,6 +35,7 @@ def test_metrics_are_service_wide_whichever_process_answers():
     failing_id = second.post("/v1/articles", json={"text": ARTICLE + " Again."}).get_json()["id"]
     second.get("/v1/articles/" + "f" * 32)
     first.get("/nowhere")
+    first.open("/healthz", method="BREW")
     store.claim(job_id)
     store.finish(job_id, RESULT)
     store.claim(failing_id)
@@ -49,6 +50,7 @@ def test_metrics_are_service_wide_whichever_process_answers():
         assert value(requests, "whosaid_http_requests_total", method="GET",
                      route="/v1/articles/<string:job_id>", status="404") == 1
         assert value(requests, "whosaid_http_requests_total", method="GET", route="<unmatched>", status="404") == 1
+        assert value(requests, "whosaid_http_requests_total", method="OTHER", route="<unmatched>", status="405") == 1
         assert value(metrics["whosaid_tasks_succeeded"], "whosaid_tasks_succeeded_total") == 1
         assert value(metrics["whosaid_tasks_failed"], "whosaid_tasks_failed_total") == 1
         assert value(metrics["whosaid_tasks_retried"], "whosaid_tasks_retried_total") == 0
