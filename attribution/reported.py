@@ -22,6 +22,7 @@ from attribution.parse import ParsedText
 
 EDGE_WORDS = {"that"}
 MIN_TOKENS = 3
+PARENTHETICAL_MIN_TOKENS = 2  # "[The goal], he said, ..." is a quote of its own
 
 
 @dataclass(frozen=True)
@@ -32,14 +33,14 @@ class ReportedSpeech:
     speaker: Token | None
 
 
-def _span(parsed: ParsedText, tokens: list[Token]) -> tuple[int, int] | None:
+def _span(parsed: ParsedText, tokens: list[Token], min_tokens: int = 3) -> tuple[int, int] | None:
     tokens = sorted(tokens, key=lambda t: t.i)
     while tokens and (tokens[0].is_punct or tokens[0].lower_ in EDGE_WORDS and tokens[0].dep_ == "mark"
                       or tokens[0].is_space):
         tokens.pop(0)
     while tokens and (tokens[-1].is_punct or tokens[-1].is_space):
         tokens.pop()
-    if len([t for t in tokens if not t.is_punct]) < MIN_TOKENS:
+    if len([t for t in tokens if not t.is_punct]) < min_tokens:
         return None
     return parsed.start(tokens[0]), parsed.end(tokens[-1])
 
@@ -145,6 +146,33 @@ def _passive(verb: Token) -> bool:
     return verb.tag_ == "VBN" and not any(c.dep_ in {"aux", "nsubj"} for c in verb.children)
 
 
+def _parenthetical(verb: Token) -> bool:
+    """`The goal, he said, is ...`: the cue interrupts the clause it reports."""
+    return verb.dep_ == "parataxis" or any(c.dep_ == "ccomp" and c.i < verb.i for c in verb.children)
+
+
+def _reported_clauses(verb: Token) -> list[list[Token]]:
+    """What a reporting verb reports, as one clause or two.
+
+    A cue inside the reported sentence splits it, and each part is a quote
+    of its own: `[The goal], he said, [is to forge a cease-fire]`,
+    `[It was impossible], Gabuyev said, [so Russia's leaders ...]`.
+    """
+    clauses = []
+    left = [c for c in verb.children if c.dep_ == "ccomp" and c.i < verb.i]
+    if left:
+        clauses.append(list(left[0].subtree))
+    elif verb.dep_ == "parataxis" and verb.head.i != verb.i and verb.head.i not in {t.i for t in verb.subtree}:
+        excluded = {t.i for t in verb.subtree}
+        around = [t for t in verb.head.subtree if t.i not in excluded]
+        clauses.append([t for t in around if t.i < verb.left_edge.i])
+        clauses.append([t for t in around if t.i > verb.right_edge.i])
+    complement = _complement(verb)
+    if complement is not None:
+        clauses.append(_clause(complement))
+    return [c for c in clauses if c]
+
+
 def find_reported(parsed: ParsedText) -> list[ReportedSpeech]:
     """All unmarked reported-speech clauses in the article."""
     found: list[ReportedSpeech] = []
@@ -168,20 +196,10 @@ def find_reported(parsed: ParsedText) -> list[ReportedSpeech]:
         speaker = None if passive else subject_of(token, sentence) or _sentence_opening_name(token)
         if speaker is None and token.dep_ == "acl" and token.head.pos_ in {"NOUN", "PROPN"}:
             speaker = token.head
-        complement = _complement(token)
-        if complement is not None:
-            clause = _clause(complement)
-        else:
-            left = [c for c in token.children if c.dep_ == "ccomp" and c.i < token.i]
-            if left:
-                clause = list(left[0].subtree)
-            elif token.dep_ == "parataxis" and token.head.i != token.i:
-                excluded = {t.i for t in token.subtree}
-                clause = [t for t in token.head.subtree if t.i not in excluded]
-                clause = _contiguous(clause, token.head) if token.head.i not in excluded else []
-            else:
-                continue
-        span = _span(parsed, clause)
-        if span and (speaker is not None or passive or token.tag_ == "VBG"):
-            found.append(ReportedSpeech(*span, (token,), speaker))
+        if speaker is None and not passive and token.tag_ != "VBG":
+            continue
+        for clause in _reported_clauses(token):
+            span = _span(parsed, clause, PARENTHETICAL_MIN_TOKENS if _parenthetical(token) else MIN_TOKENS)
+            if span:
+                found.append(ReportedSpeech(*span, (token,), speaker))
     return found
