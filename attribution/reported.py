@@ -146,6 +146,10 @@ def _passive(verb: Token) -> bool:
     return verb.tag_ == "VBN" and not any(c.dep_ in {"aux", "nsubj"} for c in verb.children)
 
 
+def _has_words(tokens: list[Token]) -> bool:
+    return any(not (t.is_punct or t.is_space) for t in tokens)
+
+
 def _parenthetical(verb: Token) -> bool:
     """`The goal, he said, is ...`: the cue interrupts the clause it reports."""
     return verb.dep_ == "parataxis" or any(c.dep_ == "ccomp" and c.i < verb.i for c in verb.children)
@@ -185,9 +189,14 @@ def find_reported(parsed: ParsedText) -> list[ReportedSpeech]:
             clause = [t for t in clause_head.subtree if t.i not in excluded]
             if clause_head.i in excluded or not clause:
                 continue
-            span = _span(parsed, _contiguous(clause, clause_head))
-            if span:
-                found.append(ReportedSpeech(*span, (token, token.doc[token.i + 1]), according_to_object(token)))
+            before = [t for t in clause if t.i < token.i]
+            after = [t for t in clause if t.i > token.right_edge.i]
+            # "[Since November], according to Human Rights Watch, [forces have killed ...]"
+            parts = [before, after] if _has_words(before) and _has_words(after) else [before + after]
+            for part in parts:
+                span = _span(parsed, part, PARENTHETICAL_MIN_TOKENS if len(parts) == 2 else MIN_TOKENS)
+                if span:
+                    found.append(ReportedSpeech(*span, (token, token.doc[token.i + 1]), according_to_object(token)))
             continue
         if token.lemma_.lower() not in lexicon.REPORTING_VERBS or token.tag_ not in VERB_TAGS:
             continue
