@@ -22,6 +22,7 @@ from attribution.parse import ParsedText
 
 EDGE_WORDS = {"that"}
 MIN_TOKENS = 3
+COMMAS = {",", "\u2014", "\u2013", "--"}
 PARENTHETICAL_MIN_TOKENS = 2  # "[The goal], he said, ..." is a quote of its own
 
 
@@ -146,6 +147,12 @@ def _passive(verb: Token) -> bool:
     return verb.tag_ == "VBN" and not any(c.dep_ in {"aux", "nsubj"} for c in verb.children)
 
 
+def _comma_after(token: Token) -> bool:
+    """`It was impossible, Gabuyev said`: a reported clause before its cue ends in a comma."""
+    following = token.doc[token.i + 1] if token.i + 1 < len(token.doc) else None
+    return token.text in COMMAS or (following is not None and following.text in COMMAS)
+
+
 def _has_words(tokens: list[Token]) -> bool:
     return any(not (t.is_punct or t.is_space) for t in tokens)
 
@@ -163,10 +170,11 @@ def _reported_clauses(verb: Token) -> list[list[Token]]:
     `[It was impossible], Gabuyev said, [so Russia's leaders ...]`.
     """
     clauses = []
-    left = [c for c in verb.children if c.dep_ == "ccomp" and c.i < verb.i]
+    left = [c for c in verb.children if c.dep_ == "ccomp" and c.i < verb.i and _comma_after(c.right_edge)]
     if left:
         clauses.append(list(left[0].subtree))
-    elif verb.dep_ == "parataxis" and verb.head.i != verb.i and verb.head.i not in {t.i for t in verb.subtree}:
+    elif verb.dep_ == "parataxis" and verb.head.i != verb.i \
+            and verb.head.i not in {t.i for t in verb.subtree}:
         excluded = {t.i for t in verb.subtree}
         around = [t for t in verb.head.subtree if t.i not in excluded]
         clauses.append([t for t in around if t.i < verb.left_edge.i])
