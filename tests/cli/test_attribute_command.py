@@ -151,6 +151,16 @@ def test_batch_from_stdin_to_stdout(capsys, monkeypatch):
     assert record["id"] == "a" and record["quotes"]
 
 
+def test_progress_bar_on_stderr_when_it_is_a_terminal(tmp_path, capsys, monkeypatch):
+    source = tmp_path / "in.jsonl"
+    write_batch(source, [json.dumps({"id": number, "text": SHORT_ARTICLE}) for number in range(3)])
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    status, out, err = run(["attribute", "--jsonl", str(source), "--jobs", "1"], capsys)
+    assert status == 0
+    assert "3/3" in err and "article" in err
+    assert len(out.splitlines()) == 3
+
+
 @pytest.mark.slow
 def test_workers_read_input_only_a_bounded_window_ahead():
     jobs, pulled, lagging = 2, [], []
