@@ -178,9 +178,9 @@ def main() -> int:
     long_timings = []
     for size in sizes:
         text = repeated_article(size)
-        long_timings.append(timed(f"{len(text) / 1e6:.2f} MB", [text], engine))
+        long_timings.append(timed(f"{len(text) / 1000:,.0f} KB", [text], engine))
         timing = long_timings[-1]
-        print(f"{timing.label:>8}  {timing.seconds:8.2f} s  {timing.chars_per_second:>10,.0f} chars/s")
+        print(f"{timing.label:>9}  {timing.seconds:8.2f} s  {timing.chars_per_second:>10,.0f} chars/s")
     slowdown = long_timings[-1].chars_per_second / long_timings[0].chars_per_second
     print(f"linear in length: chars/s at {long_timings[-1].label} is {slowdown:.2f} of that at {long_timings[0].label} "
           f"(>= {LINEARITY_TOLERANCE} required) {verdict(slowdown >= LINEARITY_TOLERANCE)}")
