@@ -24,6 +24,9 @@ PROBES: Counter = Counter()
 
 
 STORE = memory_store()
+LOCKED_STORE = memory_store()
+LOCKED_EXAMPLES_PER_OPERATION = 40
+WORKER = "fuzz-worker@host/1"
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +35,16 @@ def api_schema():
     return schemathesis.openapi.from_wsgi("/openapi.json", app)
 
 
+@pytest.fixture(scope="module")
+def locked_api_schema():
+    """The same API with API keys and a rate limit on: refusals must be documented too (401, 429)."""
+    app = memory_app(LOCKED_STORE, api_keys="fuzz-key-1", rate_limit=100, rate_limit_window=3600)
+    return schemathesis.openapi.from_wsgi("/openapi.json", app)
+
+
 schema = schemathesis.pytest.from_fixture("api_schema")
+locked_schema = schemathesis.pytest.from_fixture("locked_api_schema")
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -47,16 +59,37 @@ def _report_cases():
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                  HealthCheck.filter_too_much, HealthCheck.data_too_large])
 def test_generated_requests_get_documented_answers(case):
+    count(case)
+    STORE.heartbeat(WORKER)  # a live worker, so /readyz answers 200 and not its documented 503
+    response = case.call()
+    case.validate_response(response, checks=CHECKS)
+    assert_error_shape(response)
+
+
+@locked_schema.parametrize()
+@settings(max_examples=LOCKED_EXAMPLES_PER_OPERATION, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
+                                 HealthCheck.filter_too_much, HealthCheck.data_too_large])
+def test_generated_requests_to_a_locked_api_get_documented_refusals(case):
+    count(case)
+    LOCKED_STORE.heartbeat(WORKER)
+    response = case.call()
+    case.validate_response(response, checks=CHECKS)
+    assert_error_shape(response)
+    if case.method.upper() == "POST" and response.status_code not in (405, 429):
+        assert response.status_code == 401, "a write without the key is refused"
+
+
+def assert_error_shape(response) -> None:
+    if response.status_code >= 400:
+        body = response.json()
+        assert set(body) == {"error"} and set(body["error"]) == {"code", "message"}, body
+        assert isinstance(body["error"]["code"], str) and isinstance(body["error"]["message"], str)
+
+
+def count(case) -> None:
     operation = f"{case.operation.method.upper()} {case.operation.path}"
     if case.method.upper() == case.operation.method.upper():
         CASES[operation] += 1
     else:
         PROBES[operation] += 1
-    STORE.heartbeat("fuzz-worker@host/1")  # a live worker, so /readyz answers 200 and not its documented 503
-    response = case.call()
-    case.validate_response(response, checks=[not_a_server_error, status_code_conformance, content_type_conformance,
-                                             response_schema_conformance])
-    if response.status_code >= 400:
-        body = response.json()
-        assert set(body) == {"error"} and set(body["error"]) == {"code", "message"}, body
-        assert isinstance(body["error"]["code"], str) and isinstance(body["error"]["message"], str)
