@@ -17,6 +17,7 @@ DEFAULT_API_WORKERS = 2
 DEFAULT_API_THREADS = 8
 WAIT_SLICE = 30
 STATUS_FAILURES = 8
+STATUS_NAMED_WORKERS = 4
 """Seconds `submit --wait` asks the server to hold each poll (the service's maximum by default)."""
 
 
@@ -233,12 +234,15 @@ def status_command(args: argparse.Namespace) -> int:
 
 
 def _status_screen(snapshot, where: str) -> str:
+    """The snapshot on one screen: figures first, then one line per recent failure."""
     counters = snapshot.counters
-    workers = ", ".join(snapshot.workers[:4]) + (f", +{len(snapshot.workers) - 4} more" if len(snapshot.workers) > 4 else "")
+    named = ", ".join(snapshot.workers[:STATUS_NAMED_WORKERS])
+    if len(snapshot.workers) > STATUS_NAMED_WORKERS:
+        named += f", +{len(snapshot.workers) - STATUS_NAMED_WORKERS} more"
     lines = [
         f"whosaid status  {where}  {time.strftime('%Y-%m-%d %H:%M:%S', time.gmtime())} UTC",
         f"queue depth     {snapshot.queue_depth} waiting",
-        f"workers alive   {len(snapshot.workers)}" + (f"  ({workers})" if workers else "  (none: nothing is processed)"),
+        f"workers alive   {len(snapshot.workers)}  " + (f"({named})" if named else "(none: nothing is processed)"),
         f"jobs            {counters['succeeded']} done, {counters['failed']} failed; {counters['retried']} retries, "
         f"{counters['redelivered']} redelivered after a lost worker",
         f"submissions     {counters['enqueued']} queued, {counters['cache_hits']} answered by an existing job",
