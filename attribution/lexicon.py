@@ -103,7 +103,17 @@ vincent ralph eugene russell bobby mason philip louis barack bernie ted marco je
 bill newt mitch harry chuck vladimir dmitri grigori artur vadim sergei boris nikolai ivan igor francois
 emmanuel jim tom tim bob dick rick ron don steve dave dan greg jeff joel josh ken
 reince rudy rush newt hugh lou abe al ed fred karl kurt lars luis carlos jorge pedro ali omar
-mohammed muhammad ahmed hassan abdul xi li jean pierre jacques klaus hans recep bashar bibi
+mohammed muhammad ahmed hassan abdul xi li pierre jacques klaus hans recep bashar bibi
+abdullah ahmad alejandro alexei amir andre andrei angelo antonio brent brett chad corey craig curtis dale
+darrell derek diego dmitry dustin earl eddie eduardo edwin ehud elliott enrique evan fernando francis
+francisco franklin gene gerhard giuseppe glenn gordon grant hamid helmut herbert howard hugo imran isaac
+jared javier jay jeffery jens jerome jimmy jon julian khalid kim kofi lamar lance leon leonard
+lindsey lloyd lucas luke mahmoud malcolm manuel marcus mario martin marvin matteo max melvin micah miguel
+mikhail miles mitchell mitt mohamed morgan moshe narendra nawaz neil nelson nicolas norman oliver orrin oscar
+otis owen pablo paolo perry phil preston quentin rafael rahm rahul ramon randall raul ray reggie rex ricardo
+rob robbie rodney roland ross ruben russ sam sergey sergio seth shane sheldon sherrod shinzo sid silvio simon
+stan stanley stuart terence terrence theodore toby todd tony travis trevor troy tyrone vernon vicente victor
+viktor wade wallace warren wesley wilbur will willard wolfgang xavier yitzhak yuri zach
 """.split())
 
 FEMALE_FIRST_NAMES = frozenset("""
@@ -112,11 +122,22 @@ ashley kimberly emily donna michelle dorothy carol amanda melissa deborah stepha
 cynthia kathleen amy shirley angela helen anna brenda pamela nicole emma samantha katherine christine
 debra rachel catherine carolyn janet ruth maria heather diane virginia julie joyce victoria olivia kelly
 christina lauren joan evelyn judith megan cheryl andrea hannah martha jacqueline frances gloria ann teresa
-kathryn sara janice jean alice madison doris abigail julia judy grace denise amber marilyn beverly danielle
+kathryn sara janice alice madison doris abigail julia judy grace denise amber marilyn beverly danielle
 theresa sophia marie diana brittany natalie isabella charlotte rose alexis kayla hillary sarah nikki carly
 elizabeth nancy debbie kellyanne huma hope ivanka melania chelsea michele elise kirsten tammy dianne
 marine theresa sheryl condoleezza condi madeleine kamala tulsi jill stacey valerie katie
 kate maggie meghan megyn lena maxine nina olga irina svetlana natalia yulia tatiana
+alison anne annette april audrey aung becky benazir bernadette beth betsy bonnie brianna caitlin camille
+candace carmen caroline cassandra cecile cecilia claire clara claudia colleen connie courtney crystal dana
+dawn delores dolores edith eileen elaine eleanor elena ellen eloise erica erin esther eva faith felicia fiona
+florence gabrielle gail geneva georgia gina gwen harriet hazel heidi holly ida indira irene iris isabel ivy
+jackie jane jasmine jeanne jenna jenny jessie jo joanna jocelyn josephine joy juanita june kathy katrina kay
+kendra kerry kristen kristin laurie leah leslie lillian lily lindsay lois loretta lorraine louise lucy lynn
+mallory marcia margarita marian marianne marsha maureen melanie melinda mia mildred miriam molly monica nadia
+naomi natasha nora norma paige pam park patty paula pauline peggy penny phyllis priscilla ramona regina renee
+rita roberta robin rosa rosalind rosemary ruby sabrina sally segolene selena shannon sheila shelley sherry
+sonia sophie stacy stella sue susanna suzanne sylvia ségolène tamara tanya tara tiffany tina toni tracy tsai
+ursula vanessa vera veronica vicki viola wanda wendy whitney yolanda yvonne zoe
 """.split())
 
 # Proper nouns that are never part of a person's or organisation's name.

@@ -104,6 +104,42 @@ class Resolver:
                 self.kind[canonical] = max(tally, key=tally.__getitem__)
         for mention in self.outside:
             self._collect_descriptions(mention)
+        self._learn_genders()
+
+    def _learn_genders(self) -> None:
+        """Genders the first-name list does not know, from the text itself.
+
+        A sentence whose subject is one named person, followed in the same
+        paragraph by a sentence whose subject is "he" or "she", votes for
+        that gender ("Shenefield doesn't like either candidate. She ...").
+        """
+        votes: dict[str, dict[str, int]] = {}
+        for chunk in self.parsed.chunks:
+            previous: str | None = None
+            for sentence in chunk.doc.sents:
+                subjects = [t for t in sentence if t.dep_ in {"nsubj", "nsubjpass"} and t.head.dep_ == "ROOT"]
+                current = None
+                for subject in subjects[:1]:
+                    word = subject.lower_
+                    if previous is not None and (word in lexicon.MALE_PRONOUNS or word in lexicon.FEMALE_PRONOUNS):
+                        tally = votes.setdefault(previous, {})
+                        gender = "m" if word in lexicon.MALE_PRONOUNS else "f"
+                        tally[gender] = tally.get(gender, 0) + 1
+                    mention = self._outside_mention_at(self.parsed.start(subject)) if name_chain(subject) else None
+                    if mention is not None and mention.role == "subject":
+                        canonical = self.canonical(mention)
+                        if self.kind.get(canonical) == "person" and canonical not in self.gender:
+                            current = canonical
+                previous = current
+        for canonical, tally in votes.items():
+            if len(tally) == 1:
+                self.gender[canonical] = next(iter(tally))
+
+    def _outside_mention_at(self, offset: int) -> NameMention | None:
+        index = bisect.bisect_right(self._outside_starts, offset) - 1
+        if index >= 0 and offset < self.outside[index].end:
+            return self.outside[index]
+        return None
 
     def _inside_quote(self, offset: int) -> bool:
         index = bisect.bisect_right(self._quote_starts, offset) - 1
