@@ -175,8 +175,8 @@ def colon_introduction(parsed: ParsedText, paragraph) -> Cue | None:
     return cue_in(window, prefer_last=True) or main_clause_cue(window)
 
 
-def find_cue(parsed: ParsedText, content_end: int, ends_sentence: bool, opener: int, closer: int | None,
-             floor: int, ceiling: int) -> Cue | None:
+def find_cue(parsed: ParsedText, ends_sentence: bool, opener: int, closer: int | None,
+             floor: int, ceiling: int, outermost: bool = False) -> Cue | None:
     """The cue of the quote whose marks are at `opener`/`closer`.
 
     `floor`/`ceiling` bound the search (previous/next quote or paragraph edge).
@@ -192,7 +192,9 @@ def find_cue(parsed: ParsedText, content_end: int, ends_sentence: bool, opener: 
         distance = right.tokens[0].i - after[0].i
         if not ends_sentence or (distance <= CLOSE_CUE_TOKENS and after[0].text[:1].islower()) or distance <= 2:
             return Cue(right.tokens, right.speaker, "after")
-    left = cue_in(before, prefer_last=True)
+    # a fragment woven into nested reporting belongs to the outermost source
+    # (`Israel said Clinton called on members to be "closely coordinated"`)
+    left = cue_in(before, prefer_last=not outermost)
     if left is not None:
         return Cue(left.tokens, left.speaker, "before")
     if before and before[-1].text == ":":

@@ -77,7 +77,8 @@ def _direct_quotes(parsed: ParsedText, spans: list[quotes.QuoteSpan], resolver: 
         ceiling = following.opener if following else paragraph.end
         content = parsed.text[span.start:span.end].rstrip()
         ends_sentence = content[-1:] in ".!?"
-        cue = find_cue(parsed, span.end, ends_sentence, span.opener, span.closer, floor, ceiling)
+        cue = find_cue(parsed, ends_sentence, span.opener, span.closer, floor, ceiling,
+                       outermost=span.kind == "mixed")
         speaker, method = _speaker_from_cue(resolver, cue)
         found.append(Found(span.start, span.end, span.kind, span.paragraph, cue.tokens if cue else None,
                            speaker, method, span.opener, span.closer))
