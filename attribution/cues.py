@@ -20,6 +20,7 @@ SENTENCE_FINAL = {".", "!", "?"}
 SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
 VERB_TAGS = {"VBD", "VBZ", "VBP", "VBG", "VBN", "VB"}
 CLOSE_CUE_TOKENS = 6
+MIXED_CUE_TOKENS = 3
 NOMINALS = {"PROPN", "NOUN", "PRON"}
 DASHES = {"-", "--", "\u2013", "\u2014"}
 
@@ -176,10 +177,11 @@ def colon_introduction(parsed: ParsedText, paragraph) -> Cue | None:
 
 
 def find_cue(parsed: ParsedText, ends_sentence: bool, opener: int, closer: int | None,
-             floor: int, ceiling: int, outermost: bool = False) -> Cue | None:
+             floor: int, ceiling: int, fragment: bool = False) -> Cue | None:
     """The cue of the quote whose marks are at `opener`/`closer`.
 
-    `floor`/`ceiling` bound the search (previous/next quote or paragraph edge).
+    `floor`/`ceiling` bound the search (previous/next quote or paragraph edge);
+    `fragment` marks a mixed quote, woven into the writer's own sentence.
     """
     after: list[Token] = []
     if closer is not None:
@@ -190,11 +192,13 @@ def find_cue(parsed: ParsedText, ends_sentence: bool, opener: int, closer: int |
     right = cue_in(after, prefer_last=False)
     if right is not None:
         distance = right.tokens[0].i - after[0].i
-        if not ends_sentence or (distance <= CLOSE_CUE_TOKENS and after[0].text[:1].islower()) or distance <= 2:
+        # a fragment's own sentence goes on after it: only a cue right behind it is its cue
+        close_enough = distance <= MIXED_CUE_TOKENS if fragment else not ends_sentence
+        if close_enough or (distance <= CLOSE_CUE_TOKENS and after[0].text[:1].islower()) or distance <= 2:
             return Cue(right.tokens, right.speaker, "after")
     # a fragment woven into nested reporting belongs to the outermost source
     # (`Israel said Clinton called on members to be "closely coordinated"`)
-    left = cue_in(before, prefer_last=not outermost)
+    left = cue_in(before, prefer_last=not fragment)
     if left is not None:
         return Cue(left.tokens, left.speaker, "before")
     if before and before[-1].text == ":":

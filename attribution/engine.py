@@ -23,7 +23,7 @@ from attribution.result import Attribution, Quote, TextSpan
 from attribution.speakers import SpeakerRegistry
 
 ENGINE_NAME = "whosaid"
-ENGINE_VERSION = "0.14.0"
+ENGINE_VERSION = "0.15.0"
 
 CONFIDENCE = {"name": 0.9, "byline": 0.8, "turn-taking": 0.5, "organization": 0.8, "according to": 0.85, "pronoun": 0.75, "description": 0.7,
               "same paragraph": 0.65, "continuation": 0.6, "colon introduction": 0.6, "none": 0.3}
@@ -78,7 +78,7 @@ def _direct_quotes(parsed: ParsedText, spans: list[quotes.QuoteSpan], resolver: 
         content = parsed.text[span.start:span.end].rstrip()
         ends_sentence = content[-1:] in ".!?"
         cue = find_cue(parsed, ends_sentence, span.opener, span.closer, floor, ceiling,
-                       outermost=span.kind == "mixed")
+                       fragment=span.kind == "mixed")
         speaker, method = _speaker_from_cue(resolver, cue)
         found.append(Found(span.start, span.end, span.kind, span.paragraph, cue.tokens if cue else None,
                            speaker, method, span.opener, span.closer))

@@ -140,6 +140,18 @@ def _sentence_opening_name(verb: Token) -> Token | None:
     return first if first.pos_ == "PROPN" and first.i < verb.i else None
 
 
+def _outer_reporter(verb: Token) -> Token | None:
+    """`Israel said Clinton told members ...`: the reporting verb this one is reported by."""
+    head = verb
+    for _ in range(6):
+        if head.head.i == head.i:
+            return None
+        if head.dep_ == "ccomp" and head.head.lemma_.lower() in lexicon.REPORTING_VERBS and head.head.tag_ in VERB_TAGS:
+            return head.head
+        head = head.head
+    return None
+
+
 def _passive(verb: Token) -> bool:
     """`was asked`, `when asked`: the subject is the one spoken to, not the speaker."""
     if any(c.dep_ in {"nsubjpass", "auxpass"} for c in verb.children):
@@ -211,6 +223,9 @@ def find_reported(parsed: ParsedText) -> list[ReportedSpeech]:
         sentence = {t.i for t in token.sent}
         passive = _passive(token)
         speaker = None if passive else subject_of(token, sentence) or _sentence_opening_name(token)
+        outer = _outer_reporter(token)
+        if outer is not None and not _passive(outer):
+            speaker = subject_of(outer, sentence) or speaker
         if speaker is None and token.dep_ == "acl" and token.head.pos_ in {"NOUN", "PROPN"}:
             speaker = token.head
         if speaker is None and not passive and token.tag_ != "VBG":
