@@ -17,6 +17,17 @@ reckon opine declare proclaim announce inform assure remind advise recommend ins
 call describe dub label brand
 """.split())
 
+def _inflections(verbs: frozenset[str]) -> frozenset[str]:
+    forms = set()
+    for verb in verbs:
+        stem = verb[:-1] if verb.endswith("e") else verb
+        forms.update({verb, verb + "s", stem + "ed", stem + "ing", verb + "d"})
+    return frozenset(forms | {"said", "told", "wrote", "says", "tweeted", "saying", "telling"})
+
+
+# Word forms of the speech verbs, for text the parser has not seen as a verb (headlines, leads).
+SPEECH_VERB_FORMS = _inflections(SPEECH_VERBS)
+
 # Reported speech without marks is only taken from these (no beliefs, no findings).
 REPORTING_VERBS = frozenset("""
 say tell add ask note explain state declare announce claim insist argue contend maintain assert warn
@@ -52,7 +63,8 @@ justice chairman chairwoman chair chief director commissioner ambassador attorne
 sheriff officer detective professor pastor pope king queen prince princess sheikh ayatollah
 candidate nominee congressman congresswoman councilman councilwoman councillor assemblyman
 state former the then acting deputy u.s. us house senate majority minority whip press spokesman
-spokeswoman spokesperson coach manager captain republican democrat democratic gop independent conservative liberal
+spokeswoman spokesperson coach manager captain advocate ag comptroller treasurer auditor
+superintendent administrator dean provost republican democrat democratic gop independent conservative liberal
 """.split())
 
 ORGANISATION_HEADS = frozenset("""

@@ -70,6 +70,13 @@ def name_chain(token: Token) -> list[Token]:
     return list(doc[left:right + 1])
 
 
+def _without_headline_verb(tokens: list[Token]) -> list[Token]:
+    """`Lindsey Graham Says`: a title-cased speech verb closing a headline name."""
+    if len(tokens) > 1 and tokens[-1].lower_ in lexicon.SPEECH_VERB_FORMS:
+        return tokens[:-1]
+    return tokens
+
+
 def split_titles(tokens: list[Token]) -> tuple[list[Token], list[Token]]:
     """Leading titles and their qualifiers ("Phoenix Mayor", "Sen.") and the name proper."""
     index = 0
@@ -102,7 +109,7 @@ def classify(words: list[str], titles: list[str]) -> tuple[str, str | None]:
 
 
 def mention_from_tokens(parsed: ParsedText, tokens: list[Token]) -> NameMention | None:
-    titles, words = split_titles(tokens)
+    titles, words = split_titles(_without_headline_verb(tokens))
     if not words:
         return None
     start, end = parsed.span_of(words)

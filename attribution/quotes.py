@@ -67,7 +67,7 @@ def classify(parsed: ParsedText, span: MarkedSpan) -> QuoteSpan | None:
     ends_sentence = stripped[-1:] in ".!?" if stripped else False
     opens_sentence = not lead_words
     after_colon_or_comma = lead.endswith((":", ",", "\u2014", "-", "\u2013"))
-    after_speech_verb = bool(lead_words) and lead_words[-1].lower() in _SPEECH_FORMS
+    after_speech_verb = bool(lead_words) and lead_words[-1].lower() in lexicon.SPEECH_VERB_FORMS
     if opens_sentence or after_colon_or_comma or (after_speech_verb and stripped[:1].isupper()):
         kind = "direct"
     else:
@@ -123,14 +123,3 @@ def _looks_like_name_or_title(words: list[str], content: str) -> bool:
     small = {"of", "the", "a", "an", "and", "in", "on", "for", "to", "at", "by", "with", "or", "is"}
     return all(w[0].isupper() or w.isdigit() or w.lower() in small for w in words) and words[0][0].isupper()
 
-
-def _speech_forms() -> frozenset[str]:
-    forms = set()
-    for verb in lexicon.SPEECH_VERBS:
-        stem = verb[:-1] if verb.endswith("e") else verb
-        forms.update({verb, verb + "s", stem + "ed", stem + "ing", verb + "d"})
-    forms.update({"said", "told", "wrote", "says", "asked", "added", "tweeted", "saying", "telling"})
-    return frozenset(forms)
-
-
-_SPEECH_FORMS = _speech_forms()

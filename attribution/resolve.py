@@ -225,10 +225,11 @@ class Resolver:
         if mention is None:
             return None
         labelled = self._by_span.get((mention.start, mention.end))
-        indefinite = any(t.lower_ in {"a", "an", "one", "another"} for t in chain[0].head.lefts if t.dep_ == "det") \
-            or any(t.lower_ in {"a", "an", "one", "another"} for t in chain[0].lefts if t.dep_ == "det")
+        inside = {t.i for t in chain}
+        head = next((t for t in chain if t.head.i not in inside or t.head.i == t.i), chain[-1])
+        indefinite = any(t.dep_ == "det" and t.lower_ in {"a", "an", "one", "another"} for t in head.lefts)
         if indefinite:  # "said a New Hampshire Republican": someone unnamed
-            start, end = self.parsed.span_of([t for t in chain[0].head.subtree if t.i <= chain[-1].i] or chain)
+            start, end = self.parsed.span_of([t for t in head.subtree if t.i <= chain[-1].i] or chain)
             return Resolved(None, "person", self.parsed.text[start:end], (start, end), "description")
         if labelled is not None and labelled.kind == "group":
             return Resolved(None, "organization", mention.text, (mention.start, mention.end), "description")
