@@ -72,6 +72,8 @@ def classify(parsed: ParsedText, span: MarkedSpan) -> QuoteSpan | None:
         kind = "direct"
     else:
         kind = "mixed"
+    if kind == "direct" and _is_credited_title(text, span):
+        return None
     if kind == "mixed" or (span.closer is not None and not ends_sentence and len(words) <= 4):
         reported = _reported_around(parsed, span)
         # `"No," Smith replied.` is an answer, `on Fox's "Hannity"` a title
@@ -107,6 +109,16 @@ def _names_something(verb) -> bool:
     """`so-called "reform"`, `a group called "X"`: naming, not speaking."""
     hyphenated = verb.i > 0 and verb.doc[verb.i - 1].text == "-"
     return hyphenated or (verb.tag_ == "VBN" and verb.dep_ == "acl")
+
+
+_CREDIT = re.compile(r"\s*,?\s*by\s+[A-Z]")
+
+
+def _is_credited_title(text: str, span: MarkedSpan) -> bool:
+    """`"An NYPD sketch artist gets a gallery show," by Hyperallergic's ...`: a cited work."""
+    if span.closer is None:
+        return False
+    return _CREDIT.match(text, span.closer + 1, min(len(text), span.closer + 40)) is not None
 
 
 def _is_markup_value(text: str, span: MarkedSpan) -> bool:
