@@ -18,3 +18,8 @@ def test_nickname(attributed):
 def test_translated_name_in_parentheses(attributed):
     text = 'She founded Idite Lesom! ("Go by the forest"), which helps deserters leave the country.'
     assert attributed(text).quotes == []
+
+
+def test_credited_article_title(attributed):
+    text = 'SHORT READS: "An NYPD sketch artist gets a gallery show," by Hyperallergic\'s Carey Dunne.'
+    assert attributed(text).quotes == []
