@@ -34,7 +34,7 @@ say tell add ask note explain state declare announce claim insist argue contend 
 caution write tweet report acknowledge admit concede confirm deny recall remark comment observe
 suggest predict promise vow pledge threaten urge complain boast testify allege charge counter
 reiterate stress emphasize emphasise repeat reveal disclose indicate estimate concur agree inform
-assure remind advise respond reply answer urge call post
+assure remind advise respond reply answer urge call post inquire
 """.split())
 
 # Reporting verbs whose infinitive complement is what was said ("urged voters to ...").

@@ -22,6 +22,7 @@ from attribution.parse import ParsedText
 
 EDGE_WORDS = {"that"}
 MIN_TOKENS = 3
+QUESTION_VERBS = {"ask", "inquire"}
 COMMAS = {",", "\u2014", "\u2013", "--"}
 PARENTHETICAL_MIN_TOKENS = 2  # "[The goal], he said, ..." is a quote of its own
 
@@ -119,6 +120,10 @@ def _complement(verb: Token) -> Token | None:
             return child
     for child in right:
         if child.dep_ == "xcomp" and lemma in lexicon.REPORTING_INFINITIVE_VERBS:
+            return child
+    for child in right:  # "asked the senator whether ...", parsed as an adverbial clause
+        if child.dep_ == "advcl" and lemma in QUESTION_VERBS and any(
+                c.dep_ == "mark" and c.lower_ in {"if", "whether"} for c in child.children):
             return child
     for child in right:
         if child.dep_ == "dobj" and lemma in lexicon.REPORTING_OBJECT_VERBS and child.pos_ not in {"PRON"}:
