@@ -2,9 +2,11 @@
 
     python3 bench/service.py [--articles 300] [--clients 16] [--dev PATH] [--json OUT]
 
+For 1 and then 2 worker processes:
 1. The engine alone: `attribute` on every article, one after the other in this
-   process (model warmed up first): the baseline throughput.
-2. For 1 and then 2 worker processes (concurrency 1 each, a fresh redis-server
+   process (model warmed up first): the baseline throughput, measured again
+   before each run because other processes on the machine change it.
+2. The service with that many worker processes (concurrency 1 each, a fresh redis-server
    each time so nothing is cached, a few untimed articles first so every worker
    has its model loaded): `--clients` threads submit the articles over
    HTTP (`POST /v1/articles`) and wait for each (`GET ...?wait=`); printed:
@@ -50,9 +52,12 @@ IDLE_SECONDS = 5
 class Run:
     workers: int
     articles: int
+    engine_throughput: float
     seconds: float
     throughput: float
     ratio_to_engine: float
+    worker_cpu_share: float
+    worker_runqueue_share: float
     latency_p50: float
     latency_p95: float
     latency_p99: float
@@ -208,18 +213,35 @@ def process_tree_memory(pid: int) -> tuple[float, float]:
     return rss, pss
 
 
-def run_with_workers(workers: int, texts: list[str], clients: int, engine_rate: float, log_dir: Path) -> Run:
+def pool_schedule_seconds(pid: int) -> tuple[float, float]:
+    """(seconds on a CPU, seconds runnable but waiting for a CPU) so far, of the pool processes of worker `pid`."""
+    running = waiting = 0
+    for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split():
+        on_cpu, on_runqueue, _ = Path(f"/proc/{child}/schedstat").read_text().split()
+        running, waiting = running + int(on_cpu), waiting + int(on_runqueue)
+    return running / 1e9, waiting / 1e9
+
+
+def run_with_workers(workers: int, texts: list[str], clients: int, log_dir: Path) -> Run:
+    """One phase: the engine baseline measured now (the machine's load drifts), then the service with `workers`."""
+    engine_rate = engine_throughput(texts)
     with RedisServer(log_dir) as redis_server, ServiceStack(redis_server.url, log_dir, workers=workers,
                                                             api_threads=max(16, clients)) as stack:
         warm_up = [generated_article(-1 - number) for number in range(2 * workers)]
         submit_all(stack.base_url, warm_up, len(warm_up))  # every pool process has run the engine once
+        before = [pool_schedule_seconds(worker.pid) for worker in stack.workers]
         seconds, latencies, urls = submit_all(stack.base_url, texts, clients)
+        after = [pool_schedule_seconds(worker.pid) for worker in stack.workers]
+        running = sum(end[0] - start[0] for start, end in zip(before, after))
+        waiting = sum(end[1] - start[1] for start, end in zip(before, after))
         gets = cached_get_latencies(stack.base_url, urls, CACHED_GETS)
         time.sleep(IDLE_SECONDS)
         memory = [process_tree_memory(worker.pid) for worker in stack.workers]
     throughput = len(texts) / seconds
-    return Run(workers=workers, articles=len(texts), seconds=seconds, throughput=throughput,
-               ratio_to_engine=throughput / (workers * engine_rate), latency_p50=percentile(latencies, 0.5),
+    return Run(workers=workers, articles=len(texts), engine_throughput=engine_rate, seconds=seconds,
+               throughput=throughput, ratio_to_engine=throughput / (workers * engine_rate),
+               worker_cpu_share=running / (seconds * workers),
+               worker_runqueue_share=waiting / (seconds * workers), latency_p50=percentile(latencies, 0.5),
                latency_p95=percentile(latencies, 0.95), latency_p99=percentile(latencies, 0.99),
                cached_get_p50_ms=percentile(gets, 0.5), cached_get_p99_ms=percentile(gets, 0.99),
                idle_worker_rss_mb=[round(rss, 1) for rss, _ in memory],
@@ -237,16 +259,18 @@ def main() -> int:
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} (other processes skew every figure)")
     texts, source = load_articles(args.articles, args.dev)
     print(f"articles: {source}; {sum(map(len, texts)) / len(texts):.0f} characters on average")
-    engine_rate = engine_throughput(texts)
-    print(f"engine alone, one process: {engine_rate:.2f} articles/s")
 
     runs = []
     with tempfile.TemporaryDirectory(prefix="whosaid-bench-") as scratch:
         for workers in (1, 2):
-            run = run_with_workers(workers, texts, args.clients, engine_rate, Path(scratch) / f"w{workers}")
+            run = run_with_workers(workers, texts, args.clients, Path(scratch) / f"w{workers}")
             runs.append(run)
-            print(f"\n{workers} worker(s): {run.articles} articles in {run.seconds:.1f} s = {run.throughput:.2f}/s "
-                  f"(ratio to {workers} x engine: {run.ratio_to_engine:.2f}, target >= {RATIO_TARGET})")
+            print(f"\n{workers} worker(s): engine alone just before, one process: {run.engine_throughput:.2f} "
+                  f"articles/s")
+            print(f"  service: {run.articles} articles in {run.seconds:.1f} s = {run.throughput:.2f}/s "
+                  f"(ratio to {workers} x engine: {run.ratio_to_engine:.2f}, target >= {RATIO_TARGET}); "
+                  f"pool processes on a CPU {100 * run.worker_cpu_share:.0f}% of the time, waiting for one "
+                  f"{100 * run.worker_runqueue_share:.0f}%, idle the rest")
             print(f"  submit-to-done latency p50 {run.latency_p50:.2f} s, p95 {run.latency_p95:.2f} s, "
                   f"p99 {run.latency_p99:.2f} s")
             print(f"  cached GET p50 {run.cached_get_p50_ms:.2f} ms, p99 {run.cached_get_p99_ms:.2f} ms "
@@ -264,7 +288,7 @@ def main() -> int:
     for name, met in verdicts.items():
         print(f"  {name}: {'met' if met else 'NOT met'}")
     if args.json:
-        args.json.write_text(json.dumps({"articles": source, "engine_articles_per_s": engine_rate,
+        args.json.write_text(json.dumps({"articles": source,
                                          "runs": [asdict(run) for run in runs], "scaling": scaling,
                                          "targets_met": verdicts}, indent=2))
     return 0 if all(verdicts.values()) else 1
