@@ -47,6 +47,7 @@ class Found:
     method: str
     opener: int | None = None
     closer: int | None = None
+    continues: bool = False  # left open for the next paragraph (multi-paragraph quote)
 
 
 def attribute(text: str) -> Attribution:
@@ -81,7 +82,7 @@ def _direct_quotes(parsed: ParsedText, spans: list[quotes.QuoteSpan], resolver: 
                        fragment=span.kind == "mixed")
         speaker, method = _speaker_from_cue(resolver, cue)
         found.append(Found(span.start, span.end, span.kind, span.paragraph, cue.tokens if cue else None,
-                           speaker, method, span.opener, span.closer))
+                           speaker, method, span.opener, span.closer, span.continues))
     _continue_speakers(parsed, found, resolver)
     return found
 
@@ -118,6 +119,10 @@ def _continue_speakers(parsed: ParsedText, found: list[Found], resolver: Resolve
         opens_paragraph = quote.opener is not None and quote.opener <= paragraph.start + 1
         if not opens_paragraph or quote.paragraph == 0:
             continue
+        earlier = [f for f in by_paragraph.get(quote.paragraph - 1, []) if f.speaker is not None]
+        if earlier and earlier[-1].continues:  # the same quote, reopened in a new paragraph
+            quote.speaker, quote.method = earlier[-1].speaker, "continuation"
+            continue
         introduction = colon_introduction(parsed, parsed.paragraphs[quote.paragraph - 1])
         if introduction is not None:
             speaker, _ = _speaker_from_cue(resolver, introduction)
@@ -128,7 +133,6 @@ def _continue_speakers(parsed: ParsedText, found: list[Found], resolver: Resolve
         if turn is not None:
             quote.speaker, quote.method = turn, "turn-taking"
             continue
-        earlier = [f for f in by_paragraph.get(quote.paragraph - 1, []) if f.speaker is not None]
         if earlier:
             quote.speaker, quote.method = earlier[-1].speaker, "continuation"
 

@@ -95,8 +95,6 @@ athlete coach veteran farmer pastor priest rabbi imam bishop cardinal pope monk 
 
 MALE_PRONOUNS = frozenset({"he", "him", "his", "himself"})
 FEMALE_PRONOUNS = frozenset({"she", "her", "hers", "herself"})
-PLURAL_PRONOUNS = frozenset({"they", "them", "their", "themselves", "we"})
-FIRST_PERSON = frozenset({"i", "we", "me", "us"})
 
 MALE_TITLES = frozenset({"mr", "mr.", "sir", "lord", "king", "prince", "congressman", "councilman", "chairman",
                          "father", "son", "brother", "husband", "man", "boy", "spokesman", "assemblyman"})

@@ -13,8 +13,8 @@ runs into the next paragraph.
 """
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
-from enum import Enum
 
 from attribution.segment import Paragraph
 
@@ -30,17 +30,11 @@ CLOSING_CONTEXT = set(",.;:!?)]}/\u2014\u2013-\u2026")
 ELISIONS = ("cause", "em", "til", "tis", "twas", "n", "bout", "round", "nuff", "s ")
 
 
-class Layer(Enum):
-    DOUBLE = "double"
-    SINGLE = "single"
-
-
 @dataclass(frozen=True)
 class Mark:
     position: int
     length: int
     role: str
-    layer: Layer
 
 
 @dataclass(frozen=True)
@@ -56,7 +50,6 @@ class MarkedSpan:
     opener: int
     closer: int | None
     paragraph: int
-    layer: Layer
     continues: bool = False  # opened again by the next paragraph (multi-paragraph quote)
 
 
@@ -81,11 +74,11 @@ def _double_marks(text: str, paragraph: Paragraph) -> list[Mark]:
         pair = text[position:position + 2]
         if pair in ("''", "``"):
             glyph = OPEN if pair == "``" else EITHER
-            marks.append(Mark(position, 2, _role(text, position, 2, glyph, lo, hi), Layer.DOUBLE))
+            marks.append(Mark(position, 2, _role(text, position, 2, glyph, lo, hi)))
             position += 2
             continue
         if char in DOUBLE_GLYPHS:
-            marks.append(Mark(position, 1, _role(text, position, 1, DOUBLE_GLYPHS[char], lo, hi), Layer.DOUBLE))
+            marks.append(Mark(position, 1, _role(text, position, 1, DOUBLE_GLYPHS[char], lo, hi)))
         position += 1
     return marks
 
@@ -117,15 +110,20 @@ def _is_apostrophe(text: str, mark: Mark, lo: int, hi: int) -> bool:
 
 
 def _single_pairs(text: str, paragraph: Paragraph, blocked: list[tuple[int, int]]) -> list[tuple[Mark, Mark]]:
+    """Single-mark quotes of a paragraph outside the (sorted, disjoint) double-quoted `blocked` stretches."""
     lo, hi = paragraph.start, paragraph.end
+    blocked_starts = [a for a, _ in blocked]
     marks = []
     for position in range(lo, hi):
         char = text[position]
-        if char not in SINGLE_GLYPHS or any(a <= position < b for a, b in blocked):
+        if char not in SINGLE_GLYPHS:
+            continue
+        inside = bisect.bisect_right(blocked_starts, position) - 1
+        if inside >= 0 and position < blocked[inside][1]:
             continue
         if text[position:position + 2] == "''" or (position > lo and text[position - 1:position + 1] == "''"):
             continue
-        mark = Mark(position, 1, _role(text, position, 1, SINGLE_GLYPHS[char], lo, hi), Layer.SINGLE)
+        mark = Mark(position, 1, _role(text, position, 1, SINGLE_GLYPHS[char], lo, hi))
         if not _is_apostrophe(text, mark, lo, hi):
             marks.append(mark)
     pairs = []
@@ -176,23 +174,24 @@ def quoted_spans(text: str, paragraphs: list[Paragraph]) -> list[MarkedSpan]:
     """All top-level quoted stretches of the text, in order."""
     spans: list[MarkedSpan] = []
     for paragraph in paragraphs:
+        doubles: list[MarkedSpan] = []
         pairs, left_open = _pair(_double_marks(text, paragraph))
         for opener, closer in pairs:
-            spans.append(MarkedSpan(opener.position + opener.length, closer.position, opener.position,
-                                    closer.position, paragraph.index, Layer.DOUBLE))
+            doubles.append(MarkedSpan(opener.position + opener.length, closer.position, opener.position,
+                                      closer.position, paragraph.index))
         if left_open is not None:
             following = paragraphs[paragraph.index + 1] if paragraph.index + 1 < len(paragraphs) else None
             continues = following is not None and text[following.start] in DOUBLE_GLYPHS and \
                 _role(text, following.start, 1, OPEN, following.start, following.end) != CLOSE
             start = left_open.position + left_open.length
             if paragraph.end > start:
-                spans.append(MarkedSpan(start, paragraph.end, left_open.position, None, paragraph.index,
-                                        Layer.DOUBLE, continues))
-        blocked = [(s.opener, (s.closer if s.closer is not None else s.end) + 1)
-                   for s in spans if s.paragraph == paragraph.index]
+                doubles.append(MarkedSpan(start, paragraph.end, left_open.position, None, paragraph.index,
+                                          continues))
+        spans.extend(doubles)
+        blocked = sorted((s.opener, (s.closer if s.closer is not None else s.end) + 1) for s in doubles)
         for opener, closer in _single_pairs(text, paragraph, blocked):
             if closer.position > opener.position + 1:
                 spans.append(MarkedSpan(opener.position + 1, closer.position, opener.position,
-                                        closer.position, paragraph.index, Layer.SINGLE))
+                                        closer.position, paragraph.index))
     spans.sort(key=lambda s: s.start)
     return spans
