@@ -78,7 +78,12 @@ def _without_headline_verb(tokens: list[Token]) -> list[Token]:
 
 
 def split_titles(tokens: list[Token]) -> tuple[list[Token], list[Token]]:
-    """Leading titles and their qualifiers ("Phoenix Mayor", "Sen.") and the name proper."""
+    """Leading titles and their qualifiers ("Phoenix Mayor", "Sen.") and the name proper.
+
+    An organisation's name keeps all its words ("Democratic National Committee").
+    """
+    if tokens and tokens[-1].lower_.rstrip(".") in lexicon.ORGANISATION_HEADS:
+        return [], tokens
     index = 0
     for position, token in enumerate(tokens[:-1]):
         lowered = token.text.lower()

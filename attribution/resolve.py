@@ -289,7 +289,9 @@ class Resolver:
         description = self.parsed.text[start:end]
         head_word = token.lemma_.lower()
         if head_word in lexicon.ORGANISATION_HEADS:
-            organisation = self._organisation_before(position, head_word)
+            # "the ministry said" points back to the ministry named before; "police said" does not
+            definite = any(t.lower_ == "the" and t.dep_ == "det" for t in token.lefts)
+            organisation = self._organisation_before(position, head_word) if definite else None
             if organisation is not None:
                 return Resolved(organisation, "organization", description, (start, end), "organization")
             return Resolved(None, "organization", description, (start, end), "description")
