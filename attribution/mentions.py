@@ -16,6 +16,7 @@ from attribution.parse import ParsedText
 
 # Lower-case words inside names: "Ludwig van Beethoven", "Ministry of Defence" (after an
 # organisation or title word only, so "Chuck Schumer of New York" stays two names).
+NAME_SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
 NAME_PARTICLES = {"van", "von", "de", "da", "del", "du", "bin", "al", "la", "le"}
 
 
@@ -115,6 +116,8 @@ def classify(words: list[str], titles: list[str]) -> tuple[str, str | None]:
 
 def mention_from_tokens(parsed: ParsedText, tokens: list[Token]) -> NameMention | None:
     titles, words = split_titles(_without_headline_verb(tokens))
+    while len(words) > 1 and words[-1].lower_.rstrip(".") in NAME_SUFFIXES:  # "Charles Elliott III"
+        words = words[:-1]
     if not words:
         return None
     start, end = parsed.span_of(words)

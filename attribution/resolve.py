@@ -65,7 +65,7 @@ class Resolver:
         self._quote_starts = [a for a, _ in self.quoted]
         self._starts = [n.start for n in names]
         self._by_span = {(n.start, n.end): n for n in names}
-        self._canonical_cache: dict[tuple[str, ...], str] = {}
+        self._canonical_cache: dict[tuple[tuple[str, ...], bool], str] = {}
         self._forms_by_last: dict[str, dict[tuple[str, ...], list[int]]] = {}
         self._forms_by_first: dict[str, set[tuple[str, ...]]] = {}
         self._form_starts: dict[tuple[str, ...], list[int]] = {}
@@ -150,18 +150,18 @@ class Resolver:
 
         A bare surname shared by several people ("Fiorina": Carly and Frank)
         goes to the one named most often, then to the one named first; East
-        Asian order ("Ms. Dong" for Dong Xiaolin) is tried when no full name
-        ends with the word.
+        Asian order ("Ms. Dong" for Dong Xiaolin) is tried for a titled bare
+        name when no full name ends with it.
         """
         key = mention.key
         if not key:
             return mention.text
-        cached = self._canonical_cache.get(key)
+        cached = self._canonical_cache.get((key, bool(mention.titles)))
         if cached is not None:
             return cached
         forms = self._forms_by_last.get(key[-1], {})
         candidates = [form for form in forms if len(form) > len(key) and set(key) <= set(form)]
-        if not candidates and len(key) == 1:
+        if not candidates and len(key) == 1 and mention.titles:  # "Ms. Dong" for Dong Xiaolin
             candidates = [form for form in self._forms_by_first.get(key[0], ()) if len(form) == 2]
             forms = {form: self._form_starts[form] for form in candidates}
         name = " ".join(mention.words)
@@ -175,7 +175,7 @@ class Resolver:
                     person.append(form)
             chosen = max(people, key=lambda p: (sum(len(forms[f]) for f in p), -min(forms[f][0] for f in p)))
             name = " ".join(self._spelling[chosen[0]])
-        self._canonical_cache[key] = name
+        self._canonical_cache[(key, bool(mention.titles))] = name
         return name
 
     def _collect_descriptions(self, mention: NameMention) -> None:
