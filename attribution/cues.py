@@ -22,6 +22,7 @@ VERB_TAGS = {"VBD", "VBZ", "VBP", "VBG", "VBN", "VB"}
 CLOSE_CUE_TOKENS = 6
 MIXED_CUE_TOKENS = 3
 NOMINALS = {"PROPN", "NOUN", "PRON"}
+QUOTE_TOKENS = {'"', "\u201c", "\u201d", "''", "``", "\u2018", "\u2019"}
 DASHES = {"-", "--", "\u2013", "\u2014"}
 
 
@@ -164,6 +165,22 @@ def main_clause_cue(window: list[Token]) -> Cue | None:
             if speaker is not None and speaker.pos_ in {"PROPN", "PRON", "NOUN"}:
                 return Cue((token,), speaker, "colon")
     return None
+
+
+def previous_sentence_cue(parsed: ParsedText, floor: int, opener: int) -> Cue | None:
+    """`Sam Lau, the party's spokesman, said in a statement. "There are no ballots ..."`:
+    a quote opening its sentence right after a sentence that is only a cue."""
+    tokens = parsed.tokens_between(floor, opener)
+    if not tokens or tokens[-1].text not in SENTENCE_FINAL:
+        return None
+    window = window_before(parsed, floor, parsed.start(tokens[-1]))
+    if any(t.text in QUOTE_TOKENS for t in window):
+        return None
+    cue = cue_in(window, prefer_last=True)
+    if cue is None or cue.tokens[0].lower_ == "according":
+        return None
+    complements = [c for c in cue.tokens[0].children if c.dep_ in {"ccomp", "dobj", "xcomp"}]
+    return None if complements else cue
 
 
 def colon_introduction(parsed: ParsedText, paragraph) -> Cue | None:

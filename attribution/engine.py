@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from spacy.tokens import Token
 
 from attribution import marks, quotes
-from attribution.cues import Cue, colon_introduction, find_cue
+from attribution.cues import Cue, colon_introduction, find_cue, previous_sentence_cue
 from attribution.entities import label_names
 from attribution.mentions import name_mentions
 from attribution.model import load_model, model_name
@@ -23,10 +23,10 @@ from attribution.result import Attribution, Quote, TextSpan
 from attribution.speakers import SpeakerRegistry
 
 ENGINE_NAME = "whosaid"
-ENGINE_VERSION = "0.17.0"
+ENGINE_VERSION = "0.18.0"
 
 CONFIDENCE = {"name": 0.9, "byline": 0.8, "turn-taking": 0.5, "organization": 0.8, "according to": 0.85, "pronoun": 0.75, "description": 0.7,
-              "same paragraph": 0.65, "continuation": 0.6, "colon introduction": 0.6, "none": 0.3}
+              "same paragraph": 0.65, "continuation": 0.6, "colon introduction": 0.6, "previous sentence": 0.6, "none": 0.3}
 
 
 def engine_info() -> dict:
@@ -81,6 +81,11 @@ def _direct_quotes(parsed: ParsedText, spans: list[quotes.QuoteSpan], resolver: 
         cue = find_cue(parsed, ends_sentence, span.opener, span.closer, floor, ceiling,
                        fragment=span.kind == "mixed")
         speaker, method = _speaker_from_cue(resolver, cue)
+        if speaker is None and span.kind == "direct":
+            introduction = previous_sentence_cue(parsed, floor, span.opener)
+            if introduction is not None:
+                speaker, _ = _speaker_from_cue(resolver, introduction)
+                cue, method = introduction, "previous sentence"
         found.append(Found(span.start, span.end, span.kind, span.paragraph, cue.tokens if cue else None,
                            speaker, method, span.opener, span.closer, span.continues))
     _continue_speakers(parsed, found, resolver)

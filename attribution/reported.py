@@ -157,6 +157,14 @@ def _outer_reporter(verb: Token) -> Token | None:
     return None
 
 
+def _agent(verb: Token) -> Token | None:
+    """`Asked by Matt Lauer whether ...`: the one who asked."""
+    for child in verb.children:
+        if child.dep_ == "agent":
+            return next((c for c in child.children if c.dep_ == "pobj"), None)
+    return None
+
+
 def _passive(verb: Token) -> bool:
     """`was asked`, `when asked`: the subject is the one spoken to, not the speaker."""
     if any(c.dep_ in {"nsubjpass", "auxpass"} for c in verb.children):
@@ -227,7 +235,7 @@ def find_reported(parsed: ParsedText) -> list[ReportedSpeech]:
             continue
         sentence = {t.i for t in token.sent}
         passive = _passive(token)
-        speaker = None if passive else subject_of(token, sentence) or _sentence_opening_name(token)
+        speaker = _agent(token) if passive else subject_of(token, sentence) or _sentence_opening_name(token)
         outer = _outer_reporter(token)
         if outer is not None and not _passive(outer):
             speaker = subject_of(outer, sentence) or speaker

@@ -36,3 +36,11 @@ def test_byline_after_the_quote(attributed, quote_with):
     quote = quote_with(attributed(text), "came for the team")
     assert quote.speaker.name == "Maria Lopez"
     assert quote.method == "byline"
+
+
+def test_cue_in_the_sentence_before_the_quote(attributed, quote_with):
+    text = ("Tom Reed, the county's election director, said in a statement. "
+            "\"There are no paper ballots to recount.\"")
+    quote = quote_with(attributed(text), "no paper ballots")
+    assert quote.speaker.name == "Tom Reed"
+    assert quote.method == "previous sentence"

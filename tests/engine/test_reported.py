@@ -43,3 +43,9 @@ def test_speech_verbs_beyond_said(attributed, quote_with):
 def test_beliefs_are_not_reported_speech(attributed):
     result = attributed("Many voters believe the election was decided months ago.")
     assert result.quotes == []
+
+
+def test_passive_cue_names_the_asker(attributed, quote_with):
+    result = attributed("Asked by host Megan Clark whether he would run again, the senator smiled.")
+    quote = quote_with(result, "would run again")
+    assert quote.speaker.name == "Megan Clark"
