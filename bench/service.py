@@ -5,7 +5,9 @@
 For 1 and then 2 worker processes:
 1. The engine alone: `attribute` on every article, one after the other in this
    process (model warmed up first): the baseline throughput, measured again
-   before each run because other processes on the machine change it.
+   before each run because other processes on the machine change it; for 2,
+   also 2 engine processes side by side (what the machine's cores give two
+   engines at that moment, the fair yardstick of queue and HTTP overhead).
 2. The service with that many worker processes (concurrency 1 each, a fresh redis-server
    each time so nothing is cached, a few untimed articles first so every worker
    has its model loaded): `--clients` threads submit the articles over
@@ -53,6 +55,7 @@ class Run:
     workers: int
     articles: int
     engine_throughput: float
+    engine_parallel_throughput: float
     seconds: float
     throughput: float
     ratio_to_engine: float
@@ -111,6 +114,25 @@ def engine_throughput(texts: list[str]) -> float:
     for text in texts:
         attribute(text)
     return len(texts) / (time.perf_counter() - started)
+
+
+def _attribute_one(text: str) -> None:
+    from attribution import attribute
+
+    attribute(text)
+
+
+def engine_parallel_throughput(texts: list[str], processes: int) -> float:
+    """Articles per second of `processes` engine processes sharing the texts (forked after the model is loaded)."""
+    import multiprocessing
+
+    _attribute_one(texts[0])
+    with multiprocessing.get_context("fork").Pool(processes) as pool:
+        pool.map(_attribute_one, texts[:processes], chunksize=1)
+        started = time.perf_counter()
+        for _ in pool.imap_unordered(_attribute_one, texts, chunksize=1):
+            pass
+        return len(texts) / (time.perf_counter() - started)
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -225,6 +247,7 @@ def pool_schedule_seconds(pid: int) -> tuple[float, float]:
 def run_with_workers(workers: int, texts: list[str], clients: int, log_dir: Path) -> Run:
     """One phase: the engine baseline measured now (the machine's load drifts), then the service with `workers`."""
     engine_rate = engine_throughput(texts)
+    parallel_rate = engine_rate if workers == 1 else engine_parallel_throughput(texts, workers)
     with RedisServer(log_dir) as redis_server, ServiceStack(redis_server.url, log_dir, workers=workers,
                                                             api_threads=max(16, clients)) as stack:
         warm_up = [generated_article(-1 - number) for number in range(2 * workers)]
@@ -238,7 +261,8 @@ def run_with_workers(workers: int, texts: list[str], clients: int, log_dir: Path
         time.sleep(IDLE_SECONDS)
         memory = [process_tree_memory(worker.pid) for worker in stack.workers]
     throughput = len(texts) / seconds
-    return Run(workers=workers, articles=len(texts), engine_throughput=engine_rate, seconds=seconds,
+    return Run(workers=workers, articles=len(texts), engine_throughput=engine_rate,
+               engine_parallel_throughput=parallel_rate, seconds=seconds,
                throughput=throughput, ratio_to_engine=throughput / (workers * engine_rate),
                worker_cpu_share=running / (seconds * workers),
                worker_runqueue_share=waiting / (seconds * workers), latency_p50=percentile(latencies, 0.5),
@@ -266,11 +290,16 @@ def main() -> int:
             run = run_with_workers(workers, texts, args.clients, Path(scratch) / f"w{workers}")
             runs.append(run)
             print(f"\n{workers} worker(s): engine alone just before, one process: {run.engine_throughput:.2f} "
-                  f"articles/s")
+                  f"articles/s" + (f"; {workers} processes side by side: {run.engine_parallel_throughput:.2f}/s "
+                                   f"({run.engine_parallel_throughput / run.engine_throughput:.2f}x)"
+                                   if workers > 1 else ""))
             print(f"  service: {run.articles} articles in {run.seconds:.1f} s = {run.throughput:.2f}/s "
                   f"(ratio to {workers} x engine: {run.ratio_to_engine:.2f}, target >= {RATIO_TARGET}); "
                   f"pool processes on a CPU {100 * run.worker_cpu_share:.0f}% of the time, waiting for one "
                   f"{100 * run.worker_runqueue_share:.0f}%, idle the rest")
+            if workers > 1:
+                print(f"  ratio to the engine in {workers} processes side by side (what this machine gives "
+                      f"{workers} engines now): {run.throughput / run.engine_parallel_throughput:.2f}")
             print(f"  submit-to-done latency p50 {run.latency_p50:.2f} s, p95 {run.latency_p95:.2f} s, "
                   f"p99 {run.latency_p99:.2f} s")
             print(f"  cached GET p50 {run.cached_get_p50_ms:.2f} ms, p99 {run.cached_get_p99_ms:.2f} ms "
