@@ -23,7 +23,7 @@ from attribution.result import Attribution, Quote, TextSpan
 from attribution.speakers import SpeakerRegistry
 
 ENGINE_NAME = "whosaid"
-ENGINE_VERSION = "0.18.0"
+ENGINE_VERSION = "0.19.0"
 
 CONFIDENCE = {"name": 0.9, "byline": 0.8, "turn-taking": 0.5, "organization": 0.8, "according to": 0.85, "pronoun": 0.75, "description": 0.7,
               "same paragraph": 0.65, "continuation": 0.6, "colon introduction": 0.6, "previous sentence": 0.6, "none": 0.3}
