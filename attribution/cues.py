@@ -32,7 +32,7 @@ class Cue:
 
     tokens: tuple[Token, ...]
     speaker: Token | None
-    position: str  # "after" | "before" | "inside"
+    position: str  # "after", "before", "colon", "byline", "reported" ("" while a cue is being chosen)
 
 
 def is_speech_verb(token: Token) -> bool:

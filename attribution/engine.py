@@ -23,10 +23,12 @@ from attribution.result import Attribution, Quote, TextSpan
 from attribution.speakers import SpeakerRegistry
 
 ENGINE_NAME = "whosaid"
-ENGINE_VERSION = "0.19.0"
+ENGINE_VERSION = "0.20.0"
 
-CONFIDENCE = {"name": 0.9, "byline": 0.8, "turn-taking": 0.5, "organization": 0.8, "according to": 0.85, "pronoun": 0.75, "description": 0.7,
-              "same paragraph": 0.65, "continuation": 0.6, "colon introduction": 0.6, "previous sentence": 0.6, "none": 0.3}
+# How much to trust a speaker, by how it was found (a fixed figure per method, not calibrated).
+CONFIDENCE = {"name": 0.9, "according to": 0.85, "byline": 0.8, "organization": 0.8, "pronoun": 0.75,
+              "description": 0.7, "same paragraph": 0.65, "continuation": 0.6, "colon introduction": 0.6,
+              "previous sentence": 0.6, "turn-taking": 0.5, "none": 0.3}
 
 
 def engine_info() -> dict:
@@ -69,6 +71,7 @@ def attribute(text: str) -> Attribution:
 
 
 def _direct_quotes(parsed: ParsedText, spans: list[quotes.QuoteSpan], resolver: Resolver) -> list[Found]:
+    """Direct and mixed quotes with the speaker of their cue, then of their context."""
     found: list[Found] = []
     for index, span in enumerate(spans):
         paragraph = parsed.paragraphs[span.paragraph]
@@ -83,9 +86,9 @@ def _direct_quotes(parsed: ParsedText, spans: list[quotes.QuoteSpan], resolver: 
         speaker, method = _speaker_from_cue(resolver, cue)
         if speaker is None and span.kind == "direct":
             introduction = previous_sentence_cue(parsed, floor, span.opener)
-            if introduction is not None:
-                speaker, _ = _speaker_from_cue(resolver, introduction)
-                cue, method = introduction, "previous sentence"
+            introduced, _ = _speaker_from_cue(resolver, introduction)
+            if introduced is not None:
+                cue, speaker, method = introduction, introduced, "previous sentence"
         found.append(Found(span.start, span.end, span.kind, span.paragraph, cue.tokens if cue else None,
                            speaker, method, span.opener, span.closer, span.continues))
     _continue_speakers(parsed, found, resolver)
@@ -93,6 +96,7 @@ def _direct_quotes(parsed: ParsedText, spans: list[quotes.QuoteSpan], resolver: 
 
 
 def _speaker_from_cue(resolver: Resolver, cue: Cue | None) -> tuple[Resolved | None, str]:
+    """Who the cue's speaker mention refers to, and the method name for the output."""
     if cue is None or cue.speaker is None:
         return None, "none"
     resolved = resolver.resolve(cue.speaker, resolver.parsed.start(cue.tokens[0]))
@@ -180,12 +184,7 @@ def _reported_quotes(parsed: ParsedText, resolver: Resolver, direct: list[Found]
             continue
         if found and _iou(span, (found[-1].start, found[-1].end)) >= 0.5:
             continue
-        speaker = None
-        method = "none"
-        if reported.speaker is not None:
-            speaker = resolver.resolve(reported.speaker, parsed.start(reported.cue[0]))
-            if speaker is not None:
-                method = "according to" if reported.cue[0].lower_ == "according" else speaker.method
+        speaker, method = _speaker_from_cue(resolver, Cue(reported.cue, reported.speaker, "reported"))
         found.append(Found(reported.start, reported.end, "indirect", parsed.paragraph_of(reported.start),
                            reported.cue, speaker, method))
     return found
@@ -209,6 +208,7 @@ def _iou(a: tuple[int, int], b: tuple[int, int]) -> float:
 
 
 def _assemble(parsed: ParsedText, found: list[Found], resolver: Resolver) -> Attribution:
+    """The output records: quotes numbered in text order, speakers with all their mentions."""
     text = parsed.text
     registry = SpeakerRegistry()
     result: list[Quote] = []
