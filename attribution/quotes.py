@@ -19,6 +19,7 @@ from attribution.parse import ParsedText
 _WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
 _SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)\]]*\s")
 _TRAILING_PUNCT = ".,;:!?\u2026"
+NAMING_VERBS = {"call", "dub", "label", "brand", "nickname"}
 _ABBREVIATION = re.compile(r"\b(?:[A-Za-z]\.){2,}")
 
 
@@ -76,8 +77,10 @@ def classify(parsed: ParsedText, span: MarkedSpan) -> QuoteSpan | None:
         return None
     if kind == "mixed" or (span.closer is not None and not ends_sentence and len(words) <= 4):
         reported = _reported_around(parsed, span)
-        # `"No," Smith replied.` is an answer, `on Fox's "Hannity"` a title
-        if _looks_like_name_or_title(words, stripped) and not (kind == "direct" and reported):
+        # `"No," Smith replied.` is an answer, `on Fox's "Hannity"` a title,
+        # `Morrissey calls Hillsborough "Everytown America"` his words
+        if _looks_like_name_or_title(words, stripped) and not (kind == "direct" and reported) \
+                and not _named_by_speaker(parsed, span):
             return None
         # a word or two in marks is a scare quote unless someone is reported speaking
         if len(words) <= 2 and not stripped.endswith(("!", "?")) and not reported:
@@ -102,6 +105,14 @@ def _reported_around(parsed: ParsedText, span: MarkedSpan) -> bool:
             if candidate.pos_ == "VERB" and candidate.lemma_.lower() in lexicon.SPEECH_VERBS \
                     and not _names_something(candidate):
                 return True
+    return False
+
+
+def _named_by_speaker(parsed: ParsedText, span: MarkedSpan) -> bool:
+    """A naming verb with a subject just before the marks: someone's label for a thing."""
+    for token in reversed(parsed.tokens_between(max(0, span.opener - 60), span.opener)[-5:]):
+        if token.lemma_.lower() in NAMING_VERBS and token.pos_ == "VERB" and not _names_something(token):
+            return any(c.dep_ == "nsubj" for c in token.children)
     return False
 
 
