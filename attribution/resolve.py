@@ -216,8 +216,16 @@ class Resolver:
         return None
 
     def _known_name_word(self, token: Token) -> bool:
-        """A capitalised word the tagger took for a noun ("Sanders said") that is a name elsewhere."""
-        return token.text[:1].isupper() and token.lower_ in self._forms_by_last
+        """A capitalised word the tagger took for a noun: "Sanders said" (a name elsewhere
+        in the article) or "Smbatyan added" (a bare singular noun no common noun list knows)."""
+        if not token.text[:1].isupper():
+            return False
+        if token.lower_ in self._forms_by_last:
+            return True
+        lemma = token.lemma_.lower()
+        bare = not any(c.dep_ in {"det", "poss", "amod", "compound"} for c in token.children)
+        return (token.tag_ == "NN" and bare and lemma not in lexicon.PERSON_NOUNS
+                and lemma not in lexicon.ORGANISATION_HEADS)
 
     def _resolve_name(self, token: Token) -> Resolved | None:
         chain = name_chain(token) or [token]
