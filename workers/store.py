@@ -27,7 +27,7 @@ import math
 import re
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, fields, replace
 from datetime import datetime, timezone
 from enum import Enum
 from typing import Any
@@ -89,8 +89,10 @@ class Job:
     error: JobError | None = None
 
     def to_json(self) -> str:
-        record = asdict(self)
+        # Built field by field: `asdict` would deep-copy the whole result first (milliseconds per article).
+        record = {field.name: getattr(self, field.name) for field in fields(self)}
         record["status"] = self.status.value
+        record["error"] = asdict(self.error) if self.error else None
         return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
 
     @classmethod
