@@ -264,9 +264,10 @@ class Resolver:
     def person_before(self, position: int, gender: str | None) -> NameMention | None:
         """The antecedent of a he/she at `position`.
 
-        The closest earlier person named as a clause subject wins (news prose
-        keeps its topic in subject position); failing that, the closest
-        earlier person at all. Gender must not clash.
+        The closest earlier person named as a main-clause subject wins (news
+        prose keeps its topic in subject position); failing that, the closest
+        earlier name known to be a person's (first name, title or learnt
+        gender), so a place like "Sandy Hook" is never "he". Gender must not clash.
         """
         index = bisect.bisect_left(self._outside_starts, position) - 1
         paragraph = self.parsed.paragraph_of(position)
@@ -283,7 +284,8 @@ class Resolver:
                 continue
             if mention.role == "subject":
                 return mention
-            if fallback is None:
+            # outside subject position only names known to be people's (first name, title, learnt gender)
+            if fallback is None and canonical in self.gender:
                 fallback = mention
         return fallback
 
