@@ -174,9 +174,23 @@ class Resolver:
                 else:
                     person.append(form)
             chosen = max(people, key=lambda p: (sum(len(forms[f]) for f in p), -min(forms[f][0] for f in p)))
+            if len(people) > 1:
+                chosen = self._nearest_person(people, forms, mention.start) or chosen
+                return " ".join(self._spelling[chosen[0]])
             name = " ".join(self._spelling[chosen[0]])
         self._canonical_cache[(key, bool(mention.titles))] = name
         return name
+
+    @staticmethod
+    def _nearest_person(people, forms, offset: int):
+        """Of several people sharing a surname, the one whose full name came last before `offset`."""
+        best, best_start = None, -1
+        for person in people:
+            for form in person:
+                index = bisect.bisect_right(forms[form], offset) - 1
+                if index >= 0 and forms[form][index] > best_start:
+                    best, best_start = person, forms[form][index]
+        return best
 
     def _collect_descriptions(self, mention: NameMention) -> None:
         token = self.parsed.token_at(mention.end - 1)

@@ -12,6 +12,14 @@ def test_surname_resolves_to_the_fullest_name(attributed, quote_with):
     assert {m.text for m in speaker.mentions} >= {"Rebecca Stone", "Stone"}
 
 
+def test_shared_surname_goes_to_the_nearest_full_name(attributed, quote_with):
+    text = ("Hillary Clinton campaigned in Iowa on Monday. Clinton told voters that Clinton's plan "
+            "would create jobs, and Clinton's aides handed out leaflets.\n\n"
+            "Former President Bill Clinton spoke in Ohio the next day. "
+            "\"My wife will win this state,\" Clinton said.")
+    assert quote_with(attributed(text), "My wife will win").speaker.name == "Bill Clinton"
+
+
 def test_pronoun_agrees_in_gender(attributed, quote_with):
     text = ("Maria Gonzalez met John Carter at the summit in Geneva. "
             "\"The talks were difficult but honest,\" she said.")
