@@ -47,7 +47,7 @@ def create_app(overrides: Mapping[str, Any] | None = None, *, store: JobStore | 
     `store` replaces the Redis store built from `WHOSAID_REDIS_URL` (tests pass one on fakeredis).
     """
     app = Flask(__name__)
-    app.config.from_prefixed_env(ENV_PREFIX.rstrip("_"))
+    app.config.from_prefixed_env(ENV_PREFIX.rstrip("_"), loads=str)  # raw strings: `Settings` converts types
     app.config.update(overrides or {})
     settings = Settings.from_mapping(app.config)
     if store is None:

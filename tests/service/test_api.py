@@ -335,6 +335,19 @@ def test_settings_come_from_the_environment(monkeypatch, store):
     assert_error(client.get(f"/v1/articles/{job_id}?wait=6"), 400, "invalid_parameter")
 
 
+def test_environment_values_are_taken_as_written(monkeypatch, store):
+    """A key made of digits stays a string key: values are not parsed as JSON on the way in."""
+    monkeypatch.setenv("WHOSAID_API_KEYS", "20261126")
+    monkeypatch.setenv("WHOSAID_RESULT_TTL", "3600")
+    app = create_app({"BROKER_URL": "memory://localhost/"}, store=store)
+    settings = app.extensions["whosaid"].settings
+    assert (settings.api_key_set, settings.result_ttl) == (frozenset({"20261126"}), 3600)
+    client = app.test_client()
+    assert_error(client.post("/v1/articles", json={"text": "short"}), 401, "unauthorized")
+    accepted = client.post("/v1/articles", json={"text": "short"}, headers={"Authorization": "Bearer 20261126"})
+    assert accepted.status_code == 202
+
+
 def test_job_document_matches_the_stored_job(client, store):
     job_id = client.post("/v1/articles", json={"text": ARTICLE, "url": "https://example.org/x"}).get_json()["id"]
     store.claim(job_id)
