@@ -62,6 +62,16 @@ def window_before(parsed: ParsedText, start: int, end: int) -> list[Token]:
     return tokens
 
 
+def _author_of(noun: Token, allowed: set[int]) -> Token:
+    """`Teneo issued a statement saying ...`: a thing that says something speaks
+    for the subject of the verb that has it as object; a person noun speaks for itself."""
+    verb = noun.head
+    if noun.dep_ != "dobj" or noun.pos_ != "NOUN" or noun.lemma_.lower() in lexicon.PERSON_NOUNS:
+        return noun
+    subject = next((c for c in verb.children if c.dep_ == "nsubj" and c.i in allowed), None)
+    return subject if subject is not None else noun
+
+
 def subject_of(verb: Token, allowed: set[int]) -> Token | None:
     """The speaker of a speech verb: its subject, or that of the verb it hangs on.
 
@@ -79,7 +89,7 @@ def subject_of(verb: Token, allowed: set[int]) -> Token | None:
             head = head.head
         if head.dep_ in {"conj", "xcomp", "advcl", "relcl", "acl", "prep"} and head.head.i != head.i:
             if head.dep_ in {"relcl", "acl"}:
-                return head.head if head.head.i in allowed and head.head.pos_ in NOMINALS else None
+                return _author_of(head.head, allowed) if head.head.i in allowed and head.head.pos_ in NOMINALS else None
             head = head.head
             if participle and head.dep_ == "ccomp" and head.head.i != head.i:
                 head = head.head

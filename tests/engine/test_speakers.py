@@ -20,6 +20,13 @@ def test_shared_surname_goes_to_the_nearest_full_name(attributed, quote_with):
     assert quote_with(attributed(text), "My wife will win").speaker.name == "Bill Clinton"
 
 
+def test_statement_saying_speaks_for_whoever_issued_it(attributed, quote_with):
+    text = ("Harbor Analytics, a consulting firm, declined to comment on the memo. But Harbor Analytics "
+            "issued a statement saying that its clients had never been asked to donate to the charity.")
+    quote = quote_with(attributed(text), "never been asked to donate")
+    assert quote.speaker.name == "Harbor Analytics"
+
+
 def test_pronoun_agrees_in_gender(attributed, quote_with):
     text = ("Maria Gonzalez met John Carter at the summit in Geneva. "
             "\"The talks were difficult but honest,\" she said.")
