@@ -44,6 +44,9 @@ class Settings:
     """Seconds after which the worker process running the article is killed (job fails with `timeout`)."""
     max_retries: int = 5
     """Retries, with exponential backoff, of a task hit by a transient error (Redis unreachable)."""
+    engine_retries: int = 1
+    """Retries, with backoff, of an article the engine raised on (at most `max_retries`); then the job fails
+    with `engine_error`. A passing fault (memory, a broken model load) gets another chance; a bug fails fast."""
     wait_max: int = 30
     """Longest `?wait=S` a client may ask for (seconds)."""
     redis_timeout: float = 1.0
@@ -91,9 +94,9 @@ class Settings:
         for name in positive:
             if getattr(self, name) <= 0:
                 raise SettingsError(f"{ENV_PREFIX}{name.upper()} must be positive, got {getattr(self, name)}")
-        if self.max_retries < 0 or self.worker_concurrency < 0 or self.rate_limit < 0:
-            raise SettingsError(f"{ENV_PREFIX}MAX_RETRIES, {ENV_PREFIX}WORKER_CONCURRENCY and "
-                                f"{ENV_PREFIX}RATE_LIMIT cannot be negative")
+        if min(self.max_retries, self.engine_retries, self.worker_concurrency, self.rate_limit) < 0:
+            raise SettingsError(f"{ENV_PREFIX}MAX_RETRIES, {ENV_PREFIX}ENGINE_RETRIES, {ENV_PREFIX}WORKER_CONCURRENCY "
+                                f"and {ENV_PREFIX}RATE_LIMIT cannot be negative")
         if self.api_keys is not None and not self.api_key_set:
             raise SettingsError(f"{ENV_PREFIX}API_KEYS holds no key (comma-separated keys expected)")
         if self.hard_time_limit <= self.soft_time_limit:

@@ -3,7 +3,8 @@
 A task carries only the job id; the text and the job record live in the store.
 Outcomes:
   - engine result            -> job `done` (first result wins if the article ran twice)
-  - engine raised            -> job `failed` with code `engine_error` (deterministic: not retried)
+  - engine raised            -> retried with backoff `engine_retries` times (at most `max_retries`), then
+                                job `failed` with code `engine_error` and the exception's message
   - soft or hard time limit  -> job `failed` with code `timeout`
   - Redis unreachable        -> task retried with exponential backoff, up to `max_retries` (put back in
                                 the queue when even the retry cannot be published)
@@ -28,6 +29,10 @@ log = logging.getLogger(__name__)
 
 WARM_UP_TEXT = '"The model is loaded once per process," the engineer said.'
 RETRY_BACKOFF_MAX = 60
+
+
+class EngineFailure(Exception):
+    """The engine raised on an article; the message is what the job records if no retry succeeds."""
 
 
 def warm_up_engine() -> None:
@@ -69,8 +74,16 @@ def attribute_article(self: ArticleTask, job_id: str) -> None:
         if self.request.retries:
             store.count("retried")
         _run(store, job_id, settings, is_retry=bool(self.request.retries))
+    except EngineFailure as failure:
+        retries = min(settings.engine_retries, settings.max_retries)
+        if self.request.retries >= retries:
+            store.fail(job_id, "engine_error", str(failure))
+            return
+        countdown = _backoff(self.request.retries)
+        log.warning("job %s: engine failed, retry %d in %d s", job_id, self.request.retries + 1, countdown)
+        raise self.retry(countdown=countdown, max_retries=retries) from failure
     except TRANSIENT_ERRORS as exc:
-        countdown = min(RETRY_BACKOFF_MAX, 2 ** self.request.retries)
+        countdown = _backoff(self.request.retries)
         log.warning("job %s: Redis unreachable (%s), retry %d in %d s", job_id, exc, self.request.retries + 1,
                     countdown)
         try:
@@ -82,6 +95,11 @@ def attribute_article(self: ArticleTask, job_id: str) -> None:
             # too); put it back in the queue instead, or the article would stay `processing`.
             log.warning("job %s: the retry could not be queued either; the task goes back to the queue", job_id)
             raise Reject(exc, requeue=True) from exc
+
+
+def _backoff(retries: int) -> int:
+    """Seconds before retry number `retries + 1`: 1, 2, 4 ... up to `RETRY_BACKOFF_MAX`."""
+    return min(RETRY_BACKOFF_MAX, 2 ** retries)
 
 
 def _run(store: JobStore, job_id: str, settings: Settings, *, is_retry: bool = False) -> None:
@@ -110,7 +128,6 @@ def _run(store: JobStore, job_id: str, settings: Settings, *, is_retry: bool = F
         return
     except Exception as exc:
         log.exception("job %s: the engine raised", job_id)
-        store.fail(job_id, "engine_error", f"the engine could not process this article: {type(exc).__name__}: {exc}")
-        return
+        raise EngineFailure(f"the engine could not process this article: {type(exc).__name__}: {exc}") from exc
     store.finish(job_id, result)
     log.info("job %s: done, %d quotes", job_id, len(result["quotes"]))

@@ -129,6 +129,7 @@ def test_poison_article_fails_readably_and_the_worker_goes_on(faulty_stack, repo
     assert jobs[poison]["status"] == "failed"
     assert jobs[poison]["error"]["code"] == "engine_error"
     assert "RuntimeError: injected engine failure" in jobs[poison]["error"]["message"]
+    assert jobs[poison]["attempts"] == 1 + Settings().engine_retries, "failed after the configured retries"
     assert all(jobs[job_id]["status"] == "done" for job_id in healthy)
     assert traffic.server_errors == 0
 

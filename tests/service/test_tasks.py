@@ -51,8 +51,11 @@ def test_finished_or_unknown_jobs_are_skipped(celery_app, store, monkeypatch):
     assert calls == [] and store.get("b" * 32) is None
 
 
-def test_engine_error_fails_the_job_with_a_message(celery_app, store, monkeypatch):
+def test_engine_error_fails_the_job_with_a_message_after_the_configured_retries(celery_app, store, monkeypatch):
+    calls = []
+
     def explode(text):
+        calls.append(text)
         raise ValueError("unbalanced quotation marks everywhere")
 
     monkeypatch.setattr(workers.tasks, "attribution_result", explode)
@@ -60,7 +63,34 @@ def test_engine_error_fails_the_job_with_a_message(celery_app, store, monkeypatc
     run_task(celery_app, "d" * 32)
     job = store.get("d" * 32)
     assert job.status is JobStatus.FAILED and job.error.code == "engine_error"
-    assert "unbalanced quotation marks" in job.error.message
+    assert "ValueError: unbalanced quotation marks" in job.error.message
+    assert len(calls) == job.attempts == 1 + Settings().engine_retries
+
+
+def test_engine_error_that_passes_is_retried_to_a_result(celery_app, store, monkeypatch):
+    outcomes = [MemoryError("no room"), {"quotes": [], "speakers": []}]
+
+    def flaky(text):
+        outcome = outcomes.pop(0)
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+
+    monkeypatch.setattr(workers.tasks, "attribution_result", flaky)
+    store.submit("9" * 32, ARTICLE)
+    run_task(celery_app, "9" * 32)
+    job = store.get("9" * 32)
+    assert job.status is JobStatus.DONE and job.attempts == 2 and outcomes == []
+
+
+def test_engine_retries_never_exceed_max_retries(store, monkeypatch):
+    calls = []
+    monkeypatch.setattr(workers.tasks, "attribution_result", lambda text: calls.append(text) or 1 / 0)
+    celery_app = create_celery(Settings(broker_url=MEMORY_BROKER, max_retries=0, engine_retries=3))
+    store.submit("8" * 32, ARTICLE)
+    run_task(celery_app, "8" * 32)
+    job = store.get("8" * 32)
+    assert job.status is JobStatus.FAILED and job.error.code == "engine_error" and len(calls) == 1
 
 
 def test_soft_time_limit_fails_the_job_as_timeout(celery_app, store, monkeypatch):
