@@ -117,7 +117,8 @@ def inverted_subject(verb: Token, window: list[Token]) -> Token | None:
             head = token
             while head.head.i != head.i and head.head.pos_ in {"PROPN", "NOUN"} and head.dep_ in {"compound", "flat", "amod"}:
                 head = head.head
-            return head
+            # `said she should face ...`: the subject of the reported clause is not the speaker
+            return None if head.dep_ in {"nsubj", "nsubjpass"} and head.head.i != verb.i else head
         if token.pos_ not in {"DET", "ADJ", "ADV", "PUNCT"}:
             break
     return None
@@ -136,16 +137,20 @@ def leading_nominal(verb: Token, window: list[Token]) -> Token | None:
     return None
 
 
-def cue_in(window: list[Token], prefer_last: bool) -> Cue | None:
+def cue_in(window: list[Token], prefer_last: bool, asides_last: bool = False) -> Cue | None:
     """The speech cue in `window` nearest the quote whose subject can speak.
 
     A verb whose subject is a thing ("a platform that calls for ...") is kept
     only as a last resort, after verbs with a person, organisation or pronoun.
+    `asides_last` tries verbs of relative clauses after the others ("Zeke
+    Emanuel, an oncologist who advised Obama, said ... "by any stretch"").
     """
     allowed = {t.i for t in window}
     candidates = [t for t in window if is_speech_verb(t) or is_according(t)]
     if prefer_last:
         candidates.reverse()
+    if asides_last:
+        candidates.sort(key=lambda t: t.dep_ == "relcl")
     fallback = None
     for verb in candidates:
         if is_according(verb):
@@ -225,7 +230,7 @@ def find_cue(parsed: ParsedText, ends_sentence: bool, opener: int, closer: int |
             return Cue(right.tokens, right.speaker, "after")
     # a fragment woven into nested reporting belongs to the outermost source
     # (`Israel said Clinton called on members to be "closely coordinated"`)
-    left = cue_in(before, prefer_last=not fragment)
+    left = cue_in(before, prefer_last=not fragment, asides_last=fragment)
     if left is not None:
         return Cue(left.tokens, left.speaker, "before")
     if before and before[-1].text == ":":

@@ -22,6 +22,7 @@ from attribution.mentions import NameMention, mention_from_tokens, name_chain
 from attribution.parse import ParsedText
 
 PRONOUN_LOOKBACK_PARAGRAPHS = 4
+DATELINE_SEPARATORS = {",", "-", "\u2013", "\u2014", "\u2015"}
 DESCRIPTION_LOOKBACK_NAMES = 300  # bounds the search so huge articles stay linear
 TITLE_WORDS = {"sen": "senator", "rep": "representative", "gov": "governor", "gen": "general", "lt": "lieutenant",
                "col": "colonel", "capt": "captain", "sgt": "sergeant", "adm": "admiral", "dr": "doctor",
@@ -220,7 +221,16 @@ class Resolver:
                 self.description_text[canonical].append(text)
 
     def resolve(self, token: Token, position: int) -> Resolved | None:
-        """Who `token` (a cue's speaker head) refers to."""
+        """Who `token` (a cue's speaker head) refers to.
+
+        A dateline the parse took for the subject ("LA CROSSE, Wisc. - Gov. Mike
+        Pence ... said") gives way to the name set beside it, or to no one.
+        """
+        if self._is_dateline(token):
+            # the place's own state ("Wisc.") comes first, the person after the dash
+            beside = next((c for c in reversed(list(token.children)) if c.dep_ == "appos" and name_chain(c)
+                           and not self._is_dateline(c)), None)
+            return self._resolve_name(beside) if beside is not None else None
         if name_chain(token) or self._known_name_word(token):
             return self._resolve_name(token)
         if token.pos_ == "PRON":
@@ -228,6 +238,17 @@ class Resolver:
         if token.pos_ in {"NOUN", "PROPN", "ADJ", "NUM"}:
             return self._resolve_description(token, position)
         return None
+
+    def _is_dateline(self, token: Token) -> bool:
+        """An upper-case place name opening its paragraph, then a comma or dash: "WASHINGTON -"."""
+        chain = name_chain(token) or [token]
+        start = self.parsed.start(chain[0])
+        if start > self.parsed.paragraphs[self.parsed.paragraph_of(start)].start + 1:
+            return False
+        if not all(t.text.isupper() for t in chain):
+            return False
+        following = chain[-1].nbor(1) if chain[-1].i + 1 < len(chain[-1].doc) else None
+        return following is not None and following.text[:1] in DATELINE_SEPARATORS
 
     def _known_name_word(self, token: Token) -> bool:
         """A capitalised word the tagger took for a noun: "Sanders said" (a name elsewhere
@@ -249,7 +270,7 @@ class Resolver:
         labelled = self._by_span.get((mention.start, mention.end))
         inside = {t.i for t in chain}
         head = next((t for t in chain if t.head.i not in inside or t.head.i == t.i), chain[-1])
-        indefinite = any(t.dep_ == "det" and t.lower_ in {"a", "an", "one", "another"} for t in head.lefts)
+        indefinite = any(t.dep_ in {"det", "nummod"} and t.lower_ in {"a", "an", "one", "another"} for t in head.lefts)
         if indefinite:  # "said a New Hampshire Republican": someone unnamed
             start, end = self.parsed.span_of([t for t in head.subtree if t.i <= chain[-1].i] or chain)
             return Resolved(None, "person", self.parsed.text[start:end], (start, end), "description")

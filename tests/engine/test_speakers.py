@@ -90,3 +90,32 @@ def test_dialogue_turns_alternate(attributed, quote_with):
     answer = quote_with(result, "not finished")
     assert answer.speaker.name == "Smith"
     assert answer.method == "turn-taking"
+
+
+def test_one_member_of_a_group_stays_unnamed(attributed, quote_with):
+    text = "\"We knocked on every door in this town,\" said one New Hampshire Democrat."
+    quote = quote_with(attributed(text), "knocked on every door")
+    assert quote.speaker.name is None
+    assert "New Hampshire Democrat" in quote.speaker.description
+
+
+def test_dateline_is_not_the_speaker(attributed, quote_with):
+    text = ("LA CROSSE, Wisc. \u2014 Gov. Mike Pence told a crowd of farmers on Friday that "
+            "trade deals had hurt rural towns.")
+    quote = quote_with(attributed(text), "trade deals had hurt")
+    assert quote.speaker is not None and quote.speaker.name == "Mike Pence"
+
+
+def test_subject_of_the_reported_clause_is_not_the_speaker(attributed):
+    text = ("\"It was a bad deal for Ohio,\" said Paul Reyes, a senator from Ohio. The deal is so bad, "
+            "\"it should be torn up,\" said Clinton should face questions, according to Reyes.")
+    result = attributed(text)
+    fragment = next(q for q in result.quotes if q.text == "it should be torn up,")
+    assert fragment.speaker is None or fragment.speaker.name != "Clinton"
+
+
+def test_fragment_goes_to_the_main_speaker_not_to_an_aside(attributed, quote_with):
+    text = ("Zeke Emanuel, an oncologist who advised Obama, said the plan was not "
+            "\"a government takeover by any stretch.\"")
+    quote = quote_with(attributed(text), "by any stretch")
+    assert quote.speaker.name == "Zeke Emanuel"
