@@ -65,7 +65,6 @@ class LoadReport:
     accepted: int = 0
     done: int = 0
     failed: int = 0
-    unfinished: int = 0
     submit_latencies: list[float] = field(default_factory=list)
     done_latencies: list[float] = field(default_factory=list)
 
