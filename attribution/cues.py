@@ -112,13 +112,17 @@ def according_to_object(token: Token) -> Token | None:
 def inverted_subject(verb: Token, window: list[Token]) -> Token | None:
     """`said Sverdlin` / `said the man`: the first nominal after the verb, if any."""
     after = [t for t in window if t.i > verb.i]
-    for token in after[:6]:
-        if token.pos_ in {"PROPN", "NOUN", "PRON"}:
+    for position, token in enumerate(after[:6]):
+        # `said Skelly`, the surname mistagged as an adverb
+        mistagged_name = position == 0 and token.is_alpha and token.text[:1].isupper()
+        if token.pos_ in {"PROPN", "NOUN", "PRON"} or mistagged_name:
             head = token
             while head.head.i != head.i and head.head.pos_ in {"PROPN", "NOUN"} and head.dep_ in {"compound", "flat", "amod"}:
                 head = head.head
             # `said she should face ...`: the subject of the reported clause is not the speaker
-            return None if head.dep_ in {"nsubj", "nsubjpass"} and head.head.i != verb.i else head
+            # (unless that clause lies beyond the window: the parse ran on into the next quote)
+            in_window = head.head.i in {t.i for t in window}
+            return None if head.dep_ in {"nsubj", "nsubjpass"} and head.head.i != verb.i and in_window else head
         if token.pos_ not in {"DET", "ADJ", "ADV", "PUNCT"}:
             break
     return None
@@ -162,6 +166,11 @@ def cue_in(window: list[Token], prefer_last: bool, asides_last: bool = False) ->
             return Cue((verb,), speaker, "")
         fallback = fallback or Cue((verb,), speaker, "")
     return fallback
+
+
+def _reports_anything(verb: Token) -> bool:
+    """Whether a speech verb has its own reported content after it (`Smith said that ...`)."""
+    return any(c.dep_ in {"ccomp", "xcomp", "dobj"} and c.i > verb.i for c in verb.children)
 
 
 def _can_speak(token: Token) -> bool:
@@ -226,7 +235,8 @@ def find_cue(parsed: ParsedText, ends_sentence: bool, opener: int, closer: int |
         distance = right.tokens[0].i - after[0].i
         # a fragment's own sentence goes on after it: only a cue right behind it is its cue
         close_enough = distance <= MIXED_CUE_TOKENS if fragment else not ends_sentence
-        if close_enough or (distance <= CLOSE_CUE_TOKENS and after[0].text[:1].islower()) or distance <= 2:
+        close = distance <= CLOSE_CUE_TOKENS and (after[0].text[:1].islower() or not _reports_anything(right.tokens[0]))
+        if close_enough or close or distance <= 2:
             return Cue(right.tokens, right.speaker, "after")
     # a fragment woven into nested reporting belongs to the outermost source
     # (`Israel said Clinton called on members to be "closely coordinated"`)

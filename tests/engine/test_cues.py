@@ -44,3 +44,23 @@ def test_cue_in_the_sentence_before_the_quote(attributed, quote_with):
     quote = quote_with(attributed(text), "no paper ballots")
     assert quote.speaker.name == "Tom Reed"
     assert quote.method == "previous sentence"
+
+
+def test_inverted_cue_between_two_halves_of_a_quote(attributed, quote_with):
+    result = attributed('"The risk," said Edward Leamer, an economist at the university, '
+                        '"is that we are attracting workers and repelling jobs."')
+    assert quote_with(result, "The risk").speaker.name == "Edward Leamer"
+    assert quote_with(result, "repelling jobs").speaker.name == "Edward Leamer"
+
+
+def test_inverted_cue_with_a_surname_the_tagger_misreads(attributed, quote_with):
+    result = attributed("Mark Skelly, a consultant, has known both men for years. "
+                        "\u201cHaving access to the party's voter file is valuable,\u201d said Skelly, "
+                        "explaining that he had worked with both men.")
+    assert quote_with(result, "voter file").speaker.name == "Mark Skelly"
+
+
+def test_cue_after_an_exclamation_that_reports_nothing_else(attributed, quote_with):
+    result = attributed("\u201cThe great state of Alabama is proud to cast its votes for Donald J. Trump!\u201d "
+                        "Senator Jeff Sessions said as he left the stage.")
+    assert quote_with(result, "great state of Alabama").speaker.name == "Jeff Sessions"
