@@ -17,6 +17,8 @@ from attribution.parse import ParsedText
 # Lower-case words inside names: "Ludwig van Beethoven", "Ministry of Defence" (after an
 # organisation or title word only, so "Chuck Schumer of New York" stays two names).
 NAME_SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
+PLURAL_TITLES = {"senators", "sens", "sens.", "reps", "reps.", "representatives", "governors", "govs.",
+                 "professors", "profs.", "doctors", "drs.", "generals", "messrs", "messrs."}
 NAME_PARTICLES = {"van", "von", "de", "da", "del", "du", "bin", "al", "la", "le"}
 
 
@@ -73,8 +75,9 @@ def name_chain(token: Token) -> list[Token]:
 
 def _without_headline_verb(tokens: list[Token]) -> list[Token]:
     """`Lindsey Graham Says`: a title-cased speech verb closing a headline name."""
-    if len(tokens) > 1 and tokens[-1].lower_ in lexicon.SPEECH_VERB_FORMS:
-        return tokens[:-1]
+    last = tokens[-1].lower_ if tokens else ""
+    if len(tokens) > 1 and last in lexicon.SPEECH_VERB_FORMS and last not in lexicon.SPEECH_VERBS:
+        return tokens[:-1]  # "Says", "Warns"; not the base form ("The Washington Post")
     return tokens
 
 
@@ -88,12 +91,18 @@ def split_titles(tokens: list[Token]) -> tuple[list[Token], list[Token]]:
     index = 0
     for position, token in enumerate(tokens[:-1]):
         lowered = token.text.lower()
-        if lowered in lexicon.TITLES or (token.is_stop and position == index):
+        if is_title(token.text) or (token.is_stop and position == index):
             index = position + 1
         elif position > index and (lowered in lexicon.MALE_FIRST_NAMES or lowered in lexicon.FEMALE_FIRST_NAMES):
             index = position  # "House Intelligence Republican Mike Pompeo": the name starts at "Mike"
             break
     return tokens[:index], tokens[index:]
+
+
+def is_title(word: str) -> bool:
+    """"Sen.", "President", and plurals before a pair of names ("Senators Rubio and Cruz")."""
+    lowered = word.lower()
+    return lowered in lexicon.TITLES or lowered in PLURAL_TITLES
 
 
 def classify(words: list[str], titles: list[str]) -> tuple[str, str | None]:
@@ -118,7 +127,7 @@ def mention_from_tokens(parsed: ParsedText, tokens: list[Token]) -> NameMention 
     titles, words = split_titles(_without_headline_verb(tokens))
     while len(words) > 1 and words[-1].lower_.rstrip(".") in NAME_SUFFIXES:  # "Charles Elliott III"
         words = words[:-1]
-    if not words:
+    if not words or (words[-1].text.endswith(".") and is_title(words[-1].text)):  # "Army Capt." cut off by a sentence break
         return None
     start, end = parsed.span_of(words)
     kind, gender = classify([w.text for w in words], [t.text for t in titles])

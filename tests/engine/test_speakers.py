@@ -119,3 +119,14 @@ def test_fragment_goes_to_the_main_speaker_not_to_an_aside(attributed, quote_wit
             "\"a government takeover by any stretch.\"")
     quote = quote_with(attributed(text), "by any stretch")
     assert quote.speaker.name == "Zeke Emanuel"
+
+
+def test_newspaper_named_like_a_speech_verb(attributed, quote_with):
+    result = attributed("The Washington Post reported that the talks had collapsed on Sunday.")
+    assert quote_with(result, "talks had collapsed").speaker.name == "Washington Post"
+
+
+def test_plural_title_before_two_names(attributed, quote_with):
+    result = attributed("Senators Marco Rubio and Ted Cruz met donors in Miami on Monday. "
+                        "Rubio said the plan would fail.")
+    assert quote_with(result, "plan would fail").speaker.name == "Marco Rubio"
