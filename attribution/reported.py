@@ -24,6 +24,7 @@ EDGE_WORDS = {"that"}
 MIN_TOKENS = 3
 QUESTION_VERBS = {"ask", "inquire"}
 COMMAS = {",", "\u2014", "\u2013", "--"}
+RELATIVE_WORDS = {"which", "who", "that", "where", "when"}
 PARENTHETICAL_MIN_TOKENS = 2  # "[The goal], he said, ..." is a quote of its own
 
 
@@ -210,28 +211,55 @@ def _reported_clauses(verb: Token) -> list[list[Token]]:
     return [c for c in clauses if c]
 
 
+def _according_to_clauses(according: Token) -> list[list[Token]]:
+    """What an `according to X` phrase attributes: the clause it hangs on, without the phrase.
+
+    Said after a coordination, it covers every conjunct ("Trump received 37 percent,
+    Clinton had 36 percent and Bloomberg 13 percent, according to the results").
+    Said inside a clause, it splits it in two quotes ("[Since November], according to
+    Human Rights Watch, [forces have killed ...]"), unless what follows it is only the
+    writer's aside, with no subject of its own (", where 475 delegates are at stake").
+    """
+    clause_head = according.head
+    if clause_head.i == according.i:
+        return []
+    while clause_head.dep_ == "conj" and clause_head.head.i != clause_head.i and clause_head.head.i < according.i:
+        clause_head = clause_head.head
+    excluded = {t.i for t in according.subtree}
+    if clause_head.i in excluded:
+        return []
+    clause = [t for t in clause_head.subtree if t.i not in excluded]
+    before = [t for t in clause if t.i < according.i]
+    after = [t for t in clause if t.i > according.right_edge.i]
+    if not (_has_words(before) and _has_words(after)):
+        return [before + after] if clause else []
+    return [before, after] if _has_own_subject(after) else [before]
+
+
+def _has_own_subject(tokens: list[Token]) -> bool:
+    """Whether `tokens` hold a clause with a subject of its own (not a relative pronoun)."""
+    inside = {t.i for t in tokens}
+    return any(t.dep_ in {"nsubj", "nsubjpass"} and t.head.i in inside and t.lower_ not in RELATIVE_WORDS
+               for t in tokens)
+
+
 def find_reported(parsed: ParsedText) -> list[ReportedSpeech]:
-    """All unmarked reported-speech clauses in the article."""
+    """All unmarked reported-speech clauses in the article.
+
+    A negated reporting verb ("did not say that ...", "wouldn't answer ...") reports nothing.
+    """
     found: list[ReportedSpeech] = []
     for token in parsed.tokens():
         if is_according(token):
-            clause_head = token.head
-            if clause_head.i == token.i:
-                continue
-            excluded = {t.i for t in token.subtree}
-            clause = [t for t in clause_head.subtree if t.i not in excluded]
-            if clause_head.i in excluded or not clause:
-                continue
-            before = [t for t in clause if t.i < token.i]
-            after = [t for t in clause if t.i > token.right_edge.i]
-            # "[Since November], according to Human Rights Watch, [forces have killed ...]"
-            parts = [before, after] if _has_words(before) and _has_words(after) else [before + after]
+            parts = _according_to_clauses(token)
             for part in parts:
                 span = _span(parsed, part, PARENTHETICAL_MIN_TOKENS if len(parts) == 2 else MIN_TOKENS)
                 if span:
                     found.append(ReportedSpeech(*span, (token, token.doc[token.i + 1]), according_to_object(token)))
             continue
         if token.lemma_.lower() not in lexicon.REPORTING_VERBS or token.tag_ not in VERB_TAGS:
+            continue
+        if any(child.dep_ == "neg" for child in token.children):
             continue
         sentence = {t.i for t in token.sent}
         passive = _passive(token)

@@ -49,3 +49,30 @@ def test_passive_cue_names_the_asker(attributed, quote_with):
     result = attributed("Asked by host Megan Clark whether he would run again, the senator smiled.")
     quote = quote_with(result, "would run again")
     assert quote.speaker.name == "Megan Clark"
+
+
+def test_commitments_and_deeds_are_not_reported_speech(attributed):
+    result = attributed("Trump pledged to build a wall along the southern border. "
+                        "The group claimed responsibility for the attacks. "
+                        "Clinton declared victory in the primary on Tuesday night.")
+    assert result.quotes == []
+
+
+def test_negated_speech_reports_nothing(attributed):
+    result = attributed("Mrs. Clinton did not say that Mr. Sanders was unqualified to be president.")
+    assert result.quotes == []
+
+
+def test_according_to_after_a_coordination_covers_every_conjunct(attributed, quote_with):
+    text = ("Trump received 37 percent, Clinton had 36 percent and Bloomberg took 13 percent, "
+            "according to the results.")
+    quote = quote_with(attributed(text), "Bloomberg took")
+    assert quote.text.startswith("Trump received 37 percent")
+
+
+def test_according_to_does_not_report_the_writers_aside(attributed, quote_with):
+    text = ("Clinton holds a 10-point lead in California, according to the RealClearPolitics average, "
+            "where 475 delegates will be at stake.")
+    result = attributed(text)
+    assert quote_with(result, "10-point lead").kind == "indirect"
+    assert not [q for q in result.quotes if "at stake" in q.text]
