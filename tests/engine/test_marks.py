@@ -45,11 +45,12 @@ def test_mismatched_marks_still_pair(attributed, quote_with):
 
 
 def test_unclosed_quote_stops_at_its_paragraph(attributed):
-    text = ("\"The council has failed this town, said one resident.\n\n"
+    text = ("One resident, Mary Oakes, was blunt: \"The council has failed this town.\n\n"
             "The council meets again on Thursday. Its chairman, Paul Hart, did not comment.")
     result = attributed(text)
-    assert result.quotes
-    assert all(q.end <= text.index("\n\n") for q in result.quotes if q.kind != "indirect")
+    marked = [q for q in result.quotes if q.kind != "indirect"]
+    assert [q.text for q in marked] == ["The council has failed this town."]
+    assert marked[0].speaker.name == "Mary Oakes"
 
 
 def test_multi_paragraph_quote_convention(attributed):

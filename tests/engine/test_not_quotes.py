@@ -23,3 +23,10 @@ def test_translated_name_in_parentheses(attributed):
 def test_credited_article_title(attributed):
     text = 'SHORT READS: "An NYPD sketch artist gets a gallery show," by Hyperallergic\'s Carey Dunne.'
     assert attributed(text).quotes == []
+
+
+def test_marked_text_nobody_said_is_not_reported(attributed):
+    result = attributed("Protesters marched past the stadium.\n\n"
+                        "\"Donald Trump is not a racist, guys.\"\n\n"
+                        "The coalition lists 34 members on its website.")
+    assert result.quotes == []
