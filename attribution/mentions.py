@@ -14,11 +14,11 @@ from spacy.tokens import Token
 from attribution import lexicon
 from attribution.parse import ParsedText
 
-# Lower-case words inside names: "Ludwig van Beethoven", "Ministry of Defence" (after an
-# organisation or title word only, so "Chuck Schumer of New York" stays two names).
 NAME_SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
 PLURAL_TITLES = {"senators", "sens", "sens.", "reps", "reps.", "representatives", "governors", "govs.",
                  "professors", "profs.", "doctors", "drs.", "generals", "messrs", "messrs."}
+# Lower-case words inside names: "Ludwig van Beethoven", "Ministry of Defence" (after an
+# organisation or title word only, so "Chuck Schumer of New York" stays two names).
 NAME_PARTICLES = {"van", "von", "de", "da", "del", "du", "bin", "al", "la", "le"}
 
 
@@ -127,7 +127,8 @@ def mention_from_tokens(parsed: ParsedText, tokens: list[Token]) -> NameMention 
     titles, words = split_titles(_without_headline_verb(tokens))
     while len(words) > 1 and words[-1].lower_.rstrip(".") in NAME_SUFFIXES:  # "Charles Elliott III"
         words = words[:-1]
-    if not words or (words[-1].text.endswith(".") and is_title(words[-1].text)):  # "Army Capt." cut off by a sentence break
+    # "Army Capt." alone: the sentence splitter cut the title off from its name
+    if not words or (words[-1].text.endswith(".") and is_title(words[-1].text)):
         return None
     start, end = parsed.span_of(words)
     kind, gender = classify([w.text for w in words], [t.text for t in titles])
