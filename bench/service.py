@@ -17,6 +17,8 @@ For 1 and then 2 worker processes:
    throughput, its ratio to N x the engine's, p50/p95/p99 submit-to-done latency,
    then the p99 of GETs of finished jobs (cached results), and the idle memory of
    each worker (its main process and pool child, RSS and PSS).
+3. The engine alone once more, after the service has stopped: not part of the
+   ratio, it shows how far the machine's speed drifted while the run lasted.
 
 Targets: ratio >= 0.9 per worker, 2 workers >= 1.5x one worker, cached GET p99 < 10 ms.
 Articles: the dev set's texts (`../shared/eval/polnear-dev.jsonl`) when present,
@@ -57,6 +59,7 @@ class Run:
     articles: int
     engine_throughput: float
     engine_parallel_throughput: float
+    engine_throughput_after: float
     seconds: float
     throughput: float
     ratio_to_engine: float
@@ -269,9 +272,10 @@ def run_with_workers(workers: int, texts: list[str], clients: int, log_dir: Path
         gets = cached_get_latencies(stack.base_url, urls, CACHED_GETS)
         time.sleep(IDLE_SECONDS)
         memory = [process_tree_memory(worker.pid) for worker in stack.workers]
+    engine_rate_after = engine_throughput(texts)  # not used in the ratio: shows how far the machine drifted
     throughput = len(texts) / seconds
     return Run(workers=workers, articles=len(texts), engine_throughput=engine_rate,
-               engine_parallel_throughput=parallel_rate, seconds=seconds,
+               engine_parallel_throughput=parallel_rate, engine_throughput_after=engine_rate_after, seconds=seconds,
                throughput=throughput, ratio_to_engine=throughput / (workers * engine_rate),
                worker_cpu_share=running / (seconds * workers),
                worker_runqueue_share=waiting / (seconds * workers), latency_p50=percentile(latencies, 0.5),
@@ -309,6 +313,9 @@ def main() -> int:
             if workers > 1:
                 print(f"  ratio to the engine in {workers} processes side by side (what this machine gives "
                       f"{workers} engines now): {run.throughput / run.engine_parallel_throughput:.2f}")
+            print(f"  engine alone again just after, one process: {run.engine_throughput_after:.2f} articles/s "
+                  f"(the same measurement {100 * (run.engine_throughput_after / run.engine_throughput - 1):+.0f}%: "
+                  f"how far the machine drifted during the run)")
             print(f"  submit-to-done latency p50 {run.latency_p50:.2f} s, p95 {run.latency_p95:.2f} s, "
                   f"p99 {run.latency_p99:.2f} s")
             print(f"  cached GET p50 {run.cached_get_p50_ms:.2f} ms, p99 {run.cached_get_p99_ms:.2f} ms "
