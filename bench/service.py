@@ -3,11 +3,13 @@
     python3 bench/service.py [--articles 300] [--clients 16] [--dev PATH] [--json OUT]
 
 For 1 and then 2 worker processes:
-1. The engine alone: `attribute` on every article, one after the other in this
-   process (model warmed up first): the baseline throughput, measured again
-   before each run because other processes on the machine change it; for 2,
-   also 2 engine processes side by side (what the machine's cores give two
-   engines at that moment, the fair yardstick of queue and HTTP overhead).
+1. The engine alone: `attribute` on every article, one after the other in a
+   fresh process (model loaded and warmed up on a text outside the set first,
+   like a worker; fresh because an engine that has seen an article before is
+   faster on it): the baseline throughput, measured again before each run
+   because other processes on the machine change it; for 2, also 2 fresh engine
+   processes side by side (what the machine's cores give two engines at that
+   moment, the fair yardstick of queue and HTTP overhead).
 2. The service with that many worker processes (concurrency 1 each, a fresh redis-server
    each time so nothing is cached, a few untimed articles first so every worker
    has its model loaded): `--clients` threads submit the articles over
@@ -15,6 +17,8 @@ For 1 and then 2 worker processes:
    throughput, its ratio to N x the engine's, p50/p95/p99 submit-to-done latency,
    then the p99 of GETs of finished jobs (cached results), and the idle memory of
    each worker (its main process and pool child, RSS and PSS).
+3. The engine alone once more, after the service has stopped: not part of the
+   ratio, it shows how far the machine's speed drifted while the run lasted.
 
 Targets: ratio >= 0.9 per worker, 2 workers >= 1.5x one worker, cached GET p99 < 10 ms.
 Articles: the dev set's texts (`../shared/eval/polnear-dev.jsonl`) when present,
@@ -55,6 +59,7 @@ class Run:
     articles: int
     engine_throughput: float
     engine_parallel_throughput: float
+    engine_throughput_after: float
     seconds: float
     throughput: float
     ratio_to_engine: float
@@ -104,15 +109,12 @@ def generated_article(number: int) -> str:
     return "\n\n".join(paragraphs)
 
 
-def engine_throughput(texts: list[str]) -> float:
-    """Articles per second of `attribute` in this process, after one warm-up call."""
+def _start_engine(ready) -> None:
+    """Pool initializer: load the model and warm up on a text outside the measured set, as a worker does."""
     from attribution import attribute
 
-    attribute(texts[0])
-    started = time.perf_counter()
-    for text in texts:
-        attribute(text)
-    return len(texts) / (time.perf_counter() - started)
+    attribute(generated_article(-1))
+    ready.wait()
 
 
 def _attribute_one(text: str) -> None:
@@ -121,13 +123,24 @@ def _attribute_one(text: str) -> None:
     attribute(text)
 
 
-def engine_parallel_throughput(texts: list[str], processes: int) -> float:
-    """Articles per second of `processes` engine processes sharing the texts (forked after the model is loaded)."""
+def _ready() -> None:
+    pass
+
+
+def engine_throughput(texts: list[str], processes: int = 1) -> float:
+    """Articles per second of `processes` fresh engine processes sharing the texts (each article once).
+
+    Fresh processes, like the service's workers: an engine that has attributed an article before
+    does it again ~13% faster (spaCy's tokenizer cache and vocabulary keep its words), so a
+    baseline measured in a process that had already seen the articles would not be comparable.
+    Each process loads the model and warms up on a text outside the set before the clock starts.
+    """
     import multiprocessing
 
-    _attribute_one(texts[0])
-    with multiprocessing.get_context("fork").Pool(processes) as pool:
-        pool.map(_attribute_one, texts[:processes], chunksize=1)
+    context = multiprocessing.get_context("spawn")
+    ready = context.Barrier(processes)
+    with context.Pool(processes, initializer=_start_engine, initargs=(ready,)) as pool:
+        pool.apply(_ready)  # every process has passed the barrier: loaded and warmed up
         started = time.perf_counter()
         for _ in pool.imap_unordered(_attribute_one, texts, chunksize=1):
             pass
@@ -246,7 +259,7 @@ def pool_schedule_seconds(pid: int) -> tuple[float, float]:
 def run_with_workers(workers: int, texts: list[str], clients: int, log_dir: Path) -> Run:
     """One phase: the engine baseline measured now (the machine's load drifts), then the service with `workers`."""
     engine_rate = engine_throughput(texts)
-    parallel_rate = engine_rate if workers == 1 else engine_parallel_throughput(texts, workers)
+    parallel_rate = engine_rate if workers == 1 else engine_throughput(texts, workers)
     with RedisServer(log_dir) as redis_server, ServiceStack(redis_server.url, log_dir, workers=workers,
                                                             api_threads=max(16, clients)) as stack:
         warm_up = [generated_article(-1 - number) for number in range(2 * workers)]
@@ -259,9 +272,10 @@ def run_with_workers(workers: int, texts: list[str], clients: int, log_dir: Path
         gets = cached_get_latencies(stack.base_url, urls, CACHED_GETS)
         time.sleep(IDLE_SECONDS)
         memory = [process_tree_memory(worker.pid) for worker in stack.workers]
+    engine_rate_after = engine_throughput(texts)  # not used in the ratio: shows how far the machine drifted
     throughput = len(texts) / seconds
     return Run(workers=workers, articles=len(texts), engine_throughput=engine_rate,
-               engine_parallel_throughput=parallel_rate, seconds=seconds,
+               engine_parallel_throughput=parallel_rate, engine_throughput_after=engine_rate_after, seconds=seconds,
                throughput=throughput, ratio_to_engine=throughput / (workers * engine_rate),
                worker_cpu_share=running / (seconds * workers),
                worker_runqueue_share=waiting / (seconds * workers), latency_p50=percentile(latencies, 0.5),
@@ -299,6 +313,9 @@ def main() -> int:
             if workers > 1:
                 print(f"  ratio to the engine in {workers} processes side by side (what this machine gives "
                       f"{workers} engines now): {run.throughput / run.engine_parallel_throughput:.2f}")
+            print(f"  engine alone again just after, one process: {run.engine_throughput_after:.2f} articles/s "
+                  f"(the same measurement {100 * (run.engine_throughput_after / run.engine_throughput - 1):+.0f}%: "
+                  f"how far the machine drifted during the run)")
             print(f"  submit-to-done latency p50 {run.latency_p50:.2f} s, p95 {run.latency_p95:.2f} s, "
                   f"p99 {run.latency_p99:.2f} s")
             print(f"  cached GET p50 {run.cached_get_p50_ms:.2f} ms, p99 {run.cached_get_p99_ms:.2f} ms "
