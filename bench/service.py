@@ -1,24 +1,22 @@
 """Benchmark of the deployed service: gunicorn + real Redis + 1, then 2 Celery workers.
 
-    python3 bench/service.py [--articles 300] [--clients 16] [--dev PATH] [--json OUT]
+    python3 bench/service.py [--articles 300] [--clients 16] [--rounds 3] [--dev PATH] [--json OUT]
 
-For 1 and then 2 worker processes:
-1. The engine alone: `attribute` on every article, one after the other in a
-   fresh process (model loaded and warmed up on a text outside the set first,
-   like a worker; fresh because an engine that has seen an article before is
-   faster on it): the baseline throughput, measured again before each run
-   because other processes on the machine change it; for 2, also 2 fresh engine
-   processes side by side (what the machine's cores give two engines at that
-   moment, the fair yardstick of queue and HTTP overhead).
+For 1 and then 2 worker processes, the articles are split into `--rounds` batches, and
+each batch is measured twice in turn, so that the machine's drifting speed (this VM's
+varies by 10-30% from one half-minute to the next) hits the engine and the service alike:
+1. The engine alone: `attribute` on the batch in a fresh process kept for the whole phase
+   (model loaded and warmed up on a text outside the set first, like a worker; fresh
+   because an engine that has seen an article before is faster on it); for 2 workers,
+   also 2 such processes side by side (what the machine's cores give two engines, the
+   fair yardstick of queue and HTTP overhead).
 2. The service with that many worker processes (concurrency 1 each, a fresh redis-server
-   each time so nothing is cached, a few untimed articles first so every worker
-   has its model loaded): `--clients` threads submit the articles over
-   HTTP (`POST /v1/articles`) and wait for each (`GET ...?wait=`); printed:
-   throughput, its ratio to N x the engine's, p50/p95/p99 submit-to-done latency,
-   then the p99 of GETs of finished jobs (cached results), and the idle memory of
-   each worker (its main process and pool child, RSS and PSS).
-3. The engine alone once more, after the service has stopped: not part of the
-   ratio, it shows how far the machine's speed drifted while the run lasted.
+   for the phase so nothing is cached, a few untimed articles first so every worker
+   has its model loaded): `--clients` threads submit the batch over
+   HTTP (`POST /v1/articles`) and wait for each (`GET ...?wait=`).
+Printed per phase: throughput, its ratio to N x the engine's (overall and per round),
+p50/p95/p99 submit-to-done latency, then the p99 of GETs of finished jobs (cached
+results), and the idle memory of each worker (its main process and pool child, RSS and PSS).
 
 Targets: ratio >= 0.9 per worker, 2 workers >= 1.5x one worker, cached GET p99 < 10 ms.
 Articles: the dev set's texts (`../shared/eval/polnear-dev.jsonl`) when present,
@@ -36,6 +34,7 @@ import sys
 import tempfile
 import threading
 import time
+from contextlib import ExitStack
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -59,10 +58,10 @@ class Run:
     articles: int
     engine_throughput: float
     engine_parallel_throughput: float
-    engine_throughput_after: float
     seconds: float
     throughput: float
     ratio_to_engine: float
+    round_ratios: list[float]
     worker_cpu_share: float
     worker_runqueue_share: float
     latency_p50: float
@@ -127,24 +126,36 @@ def _ready() -> None:
     pass
 
 
-def engine_throughput(texts: list[str], processes: int = 1) -> float:
-    """Articles per second of `processes` fresh engine processes sharing the texts (each article once).
+class EngineBaseline:
+    """`processes` fresh engine processes, kept for a whole phase, each article given to them once.
 
     Fresh processes, like the service's workers: an engine that has attributed an article before
     does it again ~13% faster (spaCy's tokenizer cache and vocabulary keep its words), so a
     baseline measured in a process that had already seen the articles would not be comparable.
-    Each process loads the model and warms up on a text outside the set before the clock starts.
+    Each process loads the model and warms up on a text outside the set before any clock starts.
     """
-    import multiprocessing
 
-    context = multiprocessing.get_context("spawn")
-    ready = context.Barrier(processes)
-    with context.Pool(processes, initializer=_start_engine, initargs=(ready,)) as pool:
-        pool.apply(_ready)  # every process has passed the barrier: loaded and warmed up
+    def __init__(self, processes: int):
+        import multiprocessing
+
+        context = multiprocessing.get_context("spawn")
+        self.processes = processes
+        self.pool = context.Pool(processes, initializer=_start_engine, initargs=(context.Barrier(processes),))
+        self.pool.apply(_ready)  # every process has passed the barrier: loaded and warmed up
+
+    def seconds(self, texts: list[str]) -> float:
+        """Wall-clock seconds the processes take to attribute `texts` between them."""
         started = time.perf_counter()
-        for _ in pool.imap_unordered(_attribute_one, texts, chunksize=1):
+        for _ in self.pool.imap_unordered(_attribute_one, texts, chunksize=1):
             pass
-        return len(texts) / (time.perf_counter() - started)
+        return time.perf_counter() - started
+
+    def __enter__(self) -> "EngineBaseline":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.pool.terminate()
+        self.pool.join()
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -256,29 +267,46 @@ def pool_schedule_seconds(pid: int) -> tuple[float, float]:
     return running / 1e9, waiting / 1e9
 
 
-def run_with_workers(workers: int, texts: list[str], clients: int, log_dir: Path) -> Run:
-    """One phase: the engine baseline measured now (the machine's load drifts), then the service with `workers`."""
-    engine_rate = engine_throughput(texts)
-    parallel_rate = engine_rate if workers == 1 else engine_throughput(texts, workers)
-    with RedisServer(log_dir) as redis_server, ServiceStack(redis_server.url, log_dir, workers=workers,
-                                                            api_threads=max(16, clients)) as stack:
+def run_with_workers(workers: int, texts: list[str], clients: int, rounds: int, log_dir: Path) -> Run:
+    """One phase: in each round, the engine alone and then the service with `workers` on the same batch."""
+    size = -(-len(texts) // rounds)
+    batches = [texts[start:start + size] for start in range(0, len(texts), size)]
+    engine_seconds = parallel_seconds = service_seconds = running = waiting = 0.0
+    latencies: list[float] = []
+    urls: list[str] = []
+    round_ratios = []
+    with ExitStack() as stack_of:
+        single = stack_of.enter_context(EngineBaseline(1))
+        side_by_side = stack_of.enter_context(EngineBaseline(workers)) if workers > 1 else None
+        redis_server = stack_of.enter_context(RedisServer(log_dir))
+        stack = stack_of.enter_context(ServiceStack(redis_server.url, log_dir, workers=workers,
+                                                    api_threads=max(16, clients)))
         warm_up = [generated_article(-1 - number) for number in range(2 * workers)]
         submit_all(stack.base_url, warm_up, len(warm_up))  # every pool process has run the engine once
-        before = [pool_schedule_seconds(worker.pid) for worker in stack.workers]
-        seconds, latencies, urls = submit_all(stack.base_url, texts, clients)
-        after = [pool_schedule_seconds(worker.pid) for worker in stack.workers]
-        running = sum(end[0] - start[0] for start, end in zip(before, after))
-        waiting = sum(end[1] - start[1] for start, end in zip(before, after))
+        for batch in batches:
+            alone = single.seconds(batch)
+            engine_seconds += alone
+            if side_by_side is not None:
+                parallel_seconds += side_by_side.seconds(batch)
+            before = [pool_schedule_seconds(worker.pid) for worker in stack.workers]
+            seconds, batch_latencies, batch_urls = submit_all(stack.base_url, batch, clients)
+            after = [pool_schedule_seconds(worker.pid) for worker in stack.workers]
+            running += sum(end[0] - start[0] for start, end in zip(before, after))
+            waiting += sum(end[1] - start[1] for start, end in zip(before, after))
+            service_seconds += seconds
+            latencies += batch_latencies
+            urls += batch_urls
+            round_ratios.append(round(alone / (workers * seconds), 2))
         gets = cached_get_latencies(stack.base_url, urls, CACHED_GETS)
         time.sleep(IDLE_SECONDS)
         memory = [process_tree_memory(worker.pid) for worker in stack.workers]
-    engine_rate_after = engine_throughput(texts)  # not used in the ratio: shows how far the machine drifted
-    throughput = len(texts) / seconds
+    engine_rate = len(texts) / engine_seconds
+    throughput = len(texts) / service_seconds
     return Run(workers=workers, articles=len(texts), engine_throughput=engine_rate,
-               engine_parallel_throughput=parallel_rate, engine_throughput_after=engine_rate_after, seconds=seconds,
-               throughput=throughput, ratio_to_engine=throughput / (workers * engine_rate),
-               worker_cpu_share=running / (seconds * workers),
-               worker_runqueue_share=waiting / (seconds * workers), latency_p50=percentile(latencies, 0.5),
+               engine_parallel_throughput=len(texts) / parallel_seconds if workers > 1 else engine_rate,
+               seconds=service_seconds, throughput=throughput, ratio_to_engine=throughput / (workers * engine_rate),
+               round_ratios=round_ratios, worker_cpu_share=running / (service_seconds * workers),
+               worker_runqueue_share=waiting / (service_seconds * workers), latency_p50=percentile(latencies, 0.5),
                latency_p95=percentile(latencies, 0.95), latency_p99=percentile(latencies, 0.99),
                cached_get_p50_ms=percentile(gets, 0.5), cached_get_p99_ms=percentile(gets, 0.99),
                idle_worker_rss_mb=[round(rss, 1) for rss, _ in memory],
@@ -289,6 +317,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--articles", type=int, default=300, help="distinct articles per run (default 300)")
     parser.add_argument("--clients", type=int, default=16, help="concurrent HTTP clients (default 16)")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="batches in which engine and service take turns (default 3)")
     parser.add_argument("--dev", type=Path, default=DEFAULT_DEV_SET, help="JSONL with a `text` per line")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args()
@@ -300,22 +330,19 @@ def main() -> int:
     runs = []
     with tempfile.TemporaryDirectory(prefix="whosaid-bench-") as scratch:
         for workers in (1, 2):
-            run = run_with_workers(workers, texts, args.clients, Path(scratch) / f"w{workers}")
+            run = run_with_workers(workers, texts, args.clients, args.rounds, Path(scratch) / f"w{workers}")
             runs.append(run)
-            print(f"\n{workers} worker(s): engine alone just before, one process: {run.engine_throughput:.2f} "
+            print(f"\n{workers} worker(s): engine alone, one process: {run.engine_throughput:.2f} "
                   f"articles/s" + (f"; {workers} processes side by side: {run.engine_parallel_throughput:.2f}/s "
                                    f"({run.engine_parallel_throughput / run.engine_throughput:.2f}x)"
                                    if workers > 1 else ""))
             print(f"  service: {run.articles} articles in {run.seconds:.1f} s = {run.throughput:.2f}/s "
-                  f"(ratio to {workers} x engine: {run.ratio_to_engine:.2f}, target >= {RATIO_TARGET}); "
-                  f"pool processes on a CPU {100 * run.worker_cpu_share:.0f}% of the time, waiting for one "
-                  f"{100 * run.worker_runqueue_share:.0f}%, idle the rest")
+                  f"(ratio to {workers} x engine: {run.ratio_to_engine:.2f}, target >= {RATIO_TARGET}; "
+                  f"by round {run.round_ratios}); pool processes on a CPU {100 * run.worker_cpu_share:.0f}% "
+                  f"of the time, waiting for one {100 * run.worker_runqueue_share:.0f}%, idle the rest")
             if workers > 1:
                 print(f"  ratio to the engine in {workers} processes side by side (what this machine gives "
-                      f"{workers} engines now): {run.throughput / run.engine_parallel_throughput:.2f}")
-            print(f"  engine alone again just after, one process: {run.engine_throughput_after:.2f} articles/s "
-                  f"(the same measurement {100 * (run.engine_throughput_after / run.engine_throughput - 1):+.0f}%: "
-                  f"how far the machine drifted during the run)")
+                      f"{workers} engines): {run.throughput / run.engine_parallel_throughput:.2f}")
             print(f"  submit-to-done latency p50 {run.latency_p50:.2f} s, p95 {run.latency_p95:.2f} s, "
                   f"p99 {run.latency_p99:.2f} s")
             print(f"  cached GET p50 {run.cached_get_p50_ms:.2f} ms, p99 {run.cached_get_p99_ms:.2f} ms "
