@@ -139,7 +139,6 @@ class EngineBaseline:
         import multiprocessing
 
         context = multiprocessing.get_context("spawn")
-        self.processes = processes
         self.pool = context.Pool(processes, initializer=_start_engine, initargs=(context.Barrier(processes),))
         self.pool.apply(_ready)  # every process has passed the barrier: loaded and warmed up
 
@@ -322,6 +321,8 @@ def main() -> int:
     parser.add_argument("--dev", type=Path, default=DEFAULT_DEV_SET, help="JSONL with a `text` per line")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args()
+    if not 1 <= args.rounds <= args.articles:
+        parser.error(f"--rounds must be between 1 and --articles ({args.articles}), got {args.rounds}")
 
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} (other processes skew every figure)")
     texts, source = load_articles(args.articles, args.dev)
