@@ -11,7 +11,8 @@ import os
 from collections.abc import Callable
 
 import pytest
-from reliability_support import FIGURES, memory_store, record_figures
+from memory_service import memory_store
+from reliability_support import FIGURES, record_figures
 
 from workers.store import JobStore
 

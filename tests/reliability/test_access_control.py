@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from reliability_support import memory_app, memory_store
+from memory_service import memory_app, memory_store
 
 ARTICLE = '"The library stays open," the councillor said.'
 KEYS = "first-key-7f3a,second-key-91bc"

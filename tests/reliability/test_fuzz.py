@@ -12,7 +12,8 @@ from collections import Counter
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
-from reliability_support import memory_app, memory_store, record_figures
+from memory_service import memory_app, memory_store
+from reliability_support import record_figures
 from schemathesis.checks import (content_type_conformance, not_a_server_error, response_schema_conformance,
                                  status_code_conformance)
 

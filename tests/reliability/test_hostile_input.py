@@ -9,7 +9,7 @@ import io
 import json
 
 import pytest
-from reliability_support import memory_app
+from memory_service import memory_app
 from werkzeug.test import EnvironBuilder, run_wsgi_app
 
 LIMIT = 64 * 1024

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import logging
 
-from reliability_support import memory_app, memory_store
+from memory_service import memory_app, memory_store
 from prometheus_client.parser import text_string_to_metric_families
 
 from workers.logs import REQUEST_ID_HEADER, JsonFormatter, bind, unbind

@@ -8,15 +8,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-import fakeredis
 import pytest
+from memory_service import memory_app, memory_store
 from whosaid_stack import RedisServer, ServiceStack
 
-from service import create_app
 from workers.store import JobStore
 
 DATA = Path(__file__).resolve().parents[1] / "data"
-MEMORY_BROKER = "memory://localhost/"
 
 
 @pytest.fixture(autouse=True)
@@ -28,21 +26,14 @@ def _no_whosaid_environment(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(name)
 
 
-def make_store(ttl: int = 3600) -> JobStore:
-    server = fakeredis.FakeServer()
-    return JobStore(fakeredis.FakeRedis(server=server, decode_responses=True),
-                    fakeredis.FakeRedis(server=server, decode_responses=True), ttl)
-
-
 @pytest.fixture
 def store() -> JobStore:
-    return make_store()
+    return memory_store()
 
 
 @pytest.fixture
 def app(store: JobStore):
-    return create_app({"REDIS_URL": "redis://fakeredis.invalid:6379/0", "BROKER_URL": MEMORY_BROKER,
-                       "BATCH_MAX_ARTICLES": 5, "MAX_ARTICLE_BYTES": 64 * 1024}, store=store)
+    return memory_app(store)
 
 
 @pytest.fixture

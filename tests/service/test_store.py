@@ -5,7 +5,7 @@ import threading
 import time
 
 import pytest
-from conftest import make_store
+from memory_service import memory_store
 
 from workers.store import JobStatus, JobStore, is_job_id, job_id_for
 
@@ -89,7 +89,7 @@ def test_records_and_texts_expire(store: JobStore):
 
 
 def test_racing_workers_keep_exactly_one_result():
-    store = make_store()
+    store = memory_store()
     job_id = "1" * 32
     store.submit(job_id, "text")
     results = {}
@@ -111,7 +111,7 @@ def test_racing_workers_keep_exactly_one_result():
 
 
 def test_readers_never_see_a_job_go_back():
-    store = make_store()
+    store = memory_store()
     job_ids = [f"{n:032x}" for n in range(40)]
     order = [JobStatus.QUEUED, JobStatus.PROCESSING, JobStatus.DONE]
     seen: dict[str, list[int]] = {job_id: [] for job_id in job_ids}

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 import redis
 from celery.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
-from conftest import MEMORY_BROKER, make_store
+from memory_service import MEMORY_BROKER, memory_store
 
 import attribution
 import workers.tasks
@@ -22,7 +22,7 @@ def celery_app():
 
 @pytest.fixture
 def store(monkeypatch):
-    store = make_store()
+    store = memory_store()
     monkeypatch.setattr(workers.tasks, "store_for", lambda settings: store)
     return store
 
