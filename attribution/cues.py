@@ -24,6 +24,7 @@ MIXED_CUE_TOKENS = 3
 NOMINALS = {"PROPN", "NOUN", "PRON"}
 QUOTE_TOKENS = {'"', "\u201c", "\u201d", "''", "``", "\u2018", "\u2019"}
 DASHES = {"-", "--", "\u2013", "\u2014"}
+CONTENT_DEPS = {"ccomp", "xcomp", "dobj"}  # what a speech verb reports: `said that ...`, `urged X to ...`
 
 
 @dataclass(frozen=True)
@@ -170,7 +171,7 @@ def cue_in(window: list[Token], prefer_last: bool, asides_last: bool = False) ->
 
 def _reports_anything(verb: Token) -> bool:
     """Whether a speech verb has its own reported content after it (`Smith said that ...`)."""
-    return any(c.dep_ in {"ccomp", "xcomp", "dobj"} and c.i > verb.i for c in verb.children)
+    return any(c.dep_ in CONTENT_DEPS and c.i > verb.i for c in verb.children)
 
 
 def _can_speak(token: Token) -> bool:
@@ -203,8 +204,8 @@ def previous_sentence_cue(parsed: ParsedText, floor: int, opener: int) -> Cue | 
     cue = cue_in(window, prefer_last=True)
     if cue is None or cue.tokens[0].lower_ == "according":
         return None
-    complements = [c for c in cue.tokens[0].children if c.dep_ in {"ccomp", "dobj", "xcomp"}]
-    return None if complements else cue
+    reports_content = any(c.dep_ in CONTENT_DEPS for c in cue.tokens[0].children)
+    return None if reports_content else cue
 
 
 def colon_introduction(parsed: ParsedText, paragraph) -> Cue | None:

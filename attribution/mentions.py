@@ -137,15 +137,19 @@ def mention_from_tokens(parsed: ParsedText, tokens: list[Token]) -> NameMention 
                        name_key(w.text for w in words), _role(tokens), _speaks(tokens))
 
 
-def _speaks(tokens: list[Token]) -> bool:
+def chain_head(tokens: list[Token]) -> Token:
+    """The token of a name chain that attaches it to the rest of the sentence."""
     inside = {t.i for t in tokens}
-    head = next((t for t in tokens if t.head.i not in inside or t.head.i == t.i), tokens[-1])
+    return next((t for t in tokens if t.head.i not in inside or t.head.i == t.i), tokens[-1])
+
+
+def _speaks(tokens: list[Token]) -> bool:
+    head = chain_head(tokens)
     return head.dep_ == "nsubj" and head.head.lemma_.lower() in lexicon.SPEECH_VERBS
 
 
 def _role(tokens: list[Token]) -> str:
-    inside = {t.i for t in tokens}
-    head = next((t for t in tokens if t.head.i not in inside or t.head.i == t.i), tokens[-1])
+    head = chain_head(tokens)
     dep = head.dep_
     if dep == "appos" or dep == "conj":
         dep = head.head.dep_

@@ -36,7 +36,7 @@ class ReportedSpeech:
     speaker: Token | None
 
 
-def _span(parsed: ParsedText, tokens: list[Token], min_tokens: int = 3) -> tuple[int, int] | None:
+def _span(parsed: ParsedText, tokens: list[Token], min_tokens: int = MIN_TOKENS) -> tuple[int, int] | None:
     tokens = sorted(tokens, key=lambda t: t.i)
     while tokens and (tokens[0].is_punct or tokens[0].lower_ in EDGE_WORDS and tokens[0].dep_ == "mark"
                       or tokens[0].is_space):

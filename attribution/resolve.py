@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from spacy.tokens import Token
 
 from attribution import lexicon
-from attribution.mentions import NameMention, mention_from_tokens, name_chain
+from attribution.mentions import NameMention, chain_head, mention_from_tokens, name_chain
 from attribution.parse import ParsedText
 
 PRONOUN_LOOKBACK_PARAGRAPHS = 4
@@ -268,8 +268,7 @@ class Resolver:
         if mention is None:
             return None
         labelled = self._by_span.get((mention.start, mention.end))
-        inside = {t.i for t in chain}
-        head = next((t for t in chain if t.head.i not in inside or t.head.i == t.i), chain[-1])
+        head = chain_head(chain)
         indefinite = any(t.dep_ in {"det", "nummod"} and t.lower_ in {"a", "an", "one", "another"} for t in head.lefts)
         if indefinite:  # "said a New Hampshire Republican": someone unnamed
             start, end = self.parsed.span_of([t for t in head.subtree if t.i <= chain[-1].i] or chain)
