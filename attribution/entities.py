@@ -17,10 +17,10 @@ from attribution.parse import ParsedText, parsable_text
 
 PERSON_LABELS = {"PERSON"}
 ORGANISATION_LABELS = {"ORG", "GPE"}
-GROUP_LABELS = {"NORP"}
-# Names in these roles are the speakers and pronoun antecedents; their sentences get NER.
+GROUP_LABELS = {"NORP"}  # "Democrats say": a group, never a named speaker
+# Names in these roles are the speakers and pronoun antecedents; NER sees a window around them.
 LABELLED_ROLES = {"subject", "embedded subject"}
-CONTEXT_TOKENS = 8  # NER sees this many tokens either side of the name, within its sentence  # "Democrats say": a group, never a named speaker
+CONTEXT_TOKENS = 8  # NER sees this many tokens either side of the name, within its sentence
 
 
 def recognise(texts: list[str]) -> list[list[tuple[int, int, str]]]:
@@ -49,7 +49,7 @@ def kind_from_label(label: str | None, fallback: str) -> str:
 
 
 def label_names(parsed: ParsedText, names: list[NameMention], quoted: list[tuple[int, int]]) -> list[NameMention]:
-    """The name mentions with `kind` set from NER where a sentence was labelled."""
+    """The name mentions with `kind` set from NER where a window around them was labelled."""
     quoted = sorted(quoted)
     quote_starts = [a for a, _ in quoted]
 
@@ -57,7 +57,7 @@ def label_names(parsed: ParsedText, names: list[NameMention], quoted: list[tuple
         index = bisect.bisect_right(quote_starts, offset) - 1
         return index >= 0 and offset < quoted[index][1]
 
-    sentences: dict[tuple[int, int], None] = {}
+    windows: set[tuple[int, int]] = set()
     for mention in names:
         if inside_quote(mention.start) or mention.role not in LABELLED_ROLES:
             continue
@@ -67,8 +67,8 @@ def label_names(parsed: ParsedText, names: list[NameMention], quoted: list[tuple
         sentence = token.sent
         first = max(sentence.start, token.i - CONTEXT_TOKENS)
         last = min(sentence.end - 1, token.i + CONTEXT_TOKENS)
-        sentences[(parsed.start(token.doc[first]), parsed.end(token.doc[last]))] = None
-    spans = _merged(sorted(sentences))
+        windows.add((parsed.start(token.doc[first]), parsed.end(token.doc[last])))
+    spans = _merged(sorted(windows))
     labels: list[tuple[int, int, str]] = []
     for (start, _), entities in zip(spans, recognise([parsed.text[a:b] for a, b in spans])):
         labels.extend((start + a, start + b, label) for a, b, label in entities)

@@ -16,9 +16,9 @@ DEFAULT_PORT = 8000
 DEFAULT_API_WORKERS = 2
 DEFAULT_API_THREADS = 8
 WAIT_SLICE = 30
+"""Seconds `submit --wait` asks the server to hold each poll (the service's maximum by default)."""
 STATUS_FAILURES = 8
 STATUS_NAMED_WORKERS = 4
-"""Seconds `submit --wait` asks the server to hold each poll (the service's maximum by default)."""
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
