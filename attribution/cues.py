@@ -37,7 +37,16 @@ class Cue:
 
 
 def is_speech_verb(token: Token) -> bool:
-    return token.lemma_.lower() in lexicon.SPEECH_VERBS and token.tag_ in VERB_TAGS
+    return token.lemma_.lower() in lexicon.SPEECH_VERBS and used_as_verb(token)
+
+
+def used_as_verb(token: Token) -> bool:
+    """A verb by its tag, or a word mistagged as a noun that the parse still gives a
+    subject and a clause (`Trump claims he is worth $10 billion`, "claims" tagged NNS)."""
+    if token.tag_ in VERB_TAGS:
+        return True
+    return token.tag_ in {"NN", "NNS"} and any(c.dep_ == "nsubj" for c in token.children) \
+        and any(c.dep_ == "ccomp" for c in token.children)
 
 
 def is_according(token: Token) -> bool:

@@ -76,6 +76,7 @@ union university institute foundation center centre bureau board authority organ
 network news times post journal press agency newspaper magazine television radio tv channel
 cnn nbc cbs abc msnbc fox reuters ap bbc pentagon kremlin congress senate house parliament
 embassy consulate fund bank federation league coalition alliance movement team club firm
+conference chamber workers
 """.split())
 
 PERSON_NOUNS = frozenset("""

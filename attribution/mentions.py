@@ -20,6 +20,7 @@ PLURAL_TITLES = {"senators", "sens", "sens.", "reps", "reps.", "representatives"
 # Lower-case words inside names: "Ludwig van Beethoven", "Ministry of Defence" (after an
 # organisation or title word only, so "Chuck Schumer of New York" stays two names).
 NAME_PARTICLES = {"van", "von", "de", "da", "del", "du", "bin", "al", "la", "le"}
+ORGANISATION_LINKS = {"of", "for", "on"}  # "Center for Responsive Politics", "National Conference on State Legislatures"
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,8 @@ def _links(doc, index: int) -> bool:
         return False
     word = doc[index].lower_
     before = doc[index - 1].lower_.rstrip(".")
-    return word in NAME_PARTICLES or (word == "of" and (before in lexicon.ORGANISATION_HEADS or before in lexicon.TITLES))
+    return word in NAME_PARTICLES or (word == "of" and before in lexicon.TITLES) \
+        or (word in ORGANISATION_LINKS and before in lexicon.ORGANISATION_HEADS)
 
 
 def name_chain(token: Token) -> list[Token]:
@@ -131,10 +133,11 @@ def mention_from_tokens(parsed: ParsedText, tokens: list[Token]) -> NameMention 
     if not words or (words[-1].text.endswith(".") and is_title(words[-1].text)):
         return None
     start, end = parsed.span_of(words)
-    kind, gender = classify([w.text for w in words], [t.text for t in titles])
-    return NameMention(start, end, parsed.text[start:end], tuple(w.text for w in words),
+    spelled = [parsed.text_of(w) for w in words]  # as written, not as the model read it
+    kind, gender = classify(spelled, [t.text for t in titles])
+    return NameMention(start, end, parsed.text[start:end], tuple(spelled),
                        tuple(t.text for t in titles), parsed.paragraph_of(start), kind, gender,
-                       name_key(w.text for w in words), _role(tokens), _speaks(tokens))
+                       name_key(spelled), _role(tokens), _speaks(tokens))
 
 
 def chain_head(tokens: list[Token]) -> Token:

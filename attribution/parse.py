@@ -18,6 +18,9 @@ from attribution.model import ENTITY_COMPONENT, load_model
 
 # spaCy cannot encode lone surrogates (possible in a Python str decoded from JSON)
 _LONE_SURROGATES = re.compile("[\ud800-\udfff]")
+# The small English model learnt apostrophes as straight ones: with a curly one inside a
+# word it tags "D’Souza" and "O’Rourke" as common nouns and loses the name
+_CURLY_APOSTROPHE = re.compile("(?<=\\w)\u2019(?=\\w)")
 
 
 @dataclass
@@ -49,6 +52,11 @@ class ParsedText:
 
     def end(self, token: Token) -> int:
         return self.start(token) + len(token.text)
+
+    def text_of(self, token: Token) -> str:
+        """A token as written in the original text (the model may have read it normalised)."""
+        start = self.start(token)
+        return self.text[start:start + len(token.text)]
 
     def span_of(self, tokens: Iterable[Token]) -> tuple[int, int]:
         tokens = list(tokens)
@@ -99,8 +107,9 @@ class ParsedText:
 
 
 def parsable_text(text: str) -> str:
-    """`text` with lone surrogates replaced: same length, so offsets still hold."""
-    return _LONE_SURROGATES.sub("\ufffd", text)
+    """`text` as the model reads it best: lone surrogates replaced, apostrophes inside
+    words made straight. Same length, so offsets still hold."""
+    return _CURLY_APOSTROPHE.sub("'", _LONE_SURROGATES.sub("\ufffd", text))
 
 
 def parse(text: str) -> ParsedText:

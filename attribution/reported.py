@@ -17,12 +17,13 @@ from dataclasses import dataclass
 from spacy.tokens import Token
 
 from attribution import lexicon
-from attribution.cues import VERB_TAGS, according_to_object, is_according, subject_of
+from attribution.cues import according_to_object, is_according, subject_of, used_as_verb
 from attribution.parse import ParsedText
 
-EDGE_WORDS = {"that"}
+EDGE_WORDS = {"that", "for"}
 MIN_TOKENS = 3
 QUESTION_VERBS = {"ask", "inquire"}
+QUESTION_WORDS = {"whether", "if", "when", "why", "how", "who", "what", "where"}
 COMMAS = {",", "\u2014", "\u2013", "--"}
 RELATIVE_WORDS = {"which", "who", "that", "where", "when"}
 PARENTHETICAL_MIN_TOKENS = 2  # "[The goal], he said, ..." is a quote of its own
@@ -131,9 +132,13 @@ def _complement(verb: Token) -> Token | None:
             return child
     for child in right:
         if child.dep_ == "prep" and (lemma, child.lower_) in lexicon.REPORTING_PREPOSITIONS:
-            objects = [c for c in child.children if c.dep_ == "pobj" and c.pos_ != "PRON"]
+            objects = [c for c in child.children if c.dep_ in {"pobj", "pcomp"} and c.pos_ != "PRON"]
             if objects:
                 return objects[0]
+    for child in right:  # "called for the wage to be raised": a for-to clause, parsed as adverbial
+        if child.dep_ == "advcl" and any(c.dep_ == "mark" and (lemma, c.lower_) in lexicon.REPORTING_PREPOSITIONS
+                                         for c in child.children):
+            return child
     return None
 
 
@@ -152,7 +157,7 @@ def _outer_reporter(verb: Token) -> Token | None:
     for _ in range(6):
         if head.head.i == head.i:
             return None
-        if head.dep_ == "ccomp" and head.head.lemma_.lower() in lexicon.REPORTING_VERBS and head.head.tag_ in VERB_TAGS:
+        if head.dep_ == "ccomp" and head.head.lemma_.lower() in lexicon.REPORTING_VERBS and used_as_verb(head.head):
             return head.head
         head = head.head
     return None
@@ -243,10 +248,17 @@ def _has_own_subject(tokens: list[Token]) -> bool:
                for t in tokens)
 
 
+def _reports_a_question(verb: Token) -> bool:
+    """`would not say whether ...`: a question left open is still reported, negated or not."""
+    complement = _complement(verb)
+    return complement is not None and complement.left_edge.lower_ in QUESTION_WORDS
+
+
 def find_reported(parsed: ParsedText) -> list[ReportedSpeech]:
     """All unmarked reported-speech clauses in the article.
 
-    A negated reporting verb ("did not say that ...", "wouldn't answer ...") reports nothing.
+    A negated reporting verb ("did not say that ...", "wouldn't answer ...") reports nothing
+    but an open question ("would not say whether ...").
     """
     found: list[ReportedSpeech] = []
     for token in parsed.tokens():
@@ -257,9 +269,9 @@ def find_reported(parsed: ParsedText) -> list[ReportedSpeech]:
                 if span:
                     found.append(ReportedSpeech(*span, (token, token.doc[token.i + 1]), according_to_object(token)))
             continue
-        if token.lemma_.lower() not in lexicon.REPORTING_VERBS or token.tag_ not in VERB_TAGS:
+        if token.lemma_.lower() not in lexicon.REPORTING_VERBS or not used_as_verb(token):
             continue
-        if any(child.dep_ == "neg" for child in token.children):
+        if any(child.dep_ == "neg" for child in token.children) and not _reports_a_question(token):
             continue
         sentence = {t.i for t in token.sent}
         passive = _passive(token)

@@ -76,3 +76,23 @@ def test_according_to_does_not_report_the_writers_aside(attributed, quote_with):
     result = attributed(text)
     assert quote_with(result, "10-point lead").kind == "indirect"
     assert not [q for q in result.quotes if "at stake" in q.text]
+
+
+def test_verb_the_tagger_took_for_a_noun(attributed, quote_with):
+    quote = quote_with(attributed("But Trump claims that he should be the exception."), "exception")
+    assert quote.text == "he should be the exception"
+    assert quote.speaker.name == "Trump"
+
+
+def test_called_for_a_gerund_or_a_for_to_clause(attributed, quote_with):
+    text = ("President Obama called for reducing the corporate tax rate to 28 percent. "
+            "Sen. Bernie Sanders has called for the national minimum wage to be raised to $15 by 2020.")
+    result = attributed(text)
+    assert quote_with(result, "corporate tax rate").text == "reducing the corporate tax rate to 28 percent"
+    assert quote_with(result, "minimum wage").text == "the national minimum wage to be raised to $15 by 2020"
+
+
+def test_negated_verb_still_reports_a_question(attributed, quote_with):
+    result = attributed("The campaign would not say whether Sullivan had been interviewed by the FBI.")
+    assert quote_with(result, "interviewed by the FBI").kind == "indirect"
+    assert not attributed("Clinton did not say that the deal was dead.").quotes

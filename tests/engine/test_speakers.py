@@ -130,3 +130,17 @@ def test_plural_title_before_two_names(attributed, quote_with):
     result = attributed("Senators Marco Rubio and Ted Cruz met donors in Miami on Monday. "
                         "Rubio said the plan would fail.")
     assert quote_with(result, "plan would fail").speaker.name == "Marco Rubio"
+
+
+def test_name_with_a_curly_apostrophe_is_a_name(attributed, quote_with):
+    text = ("Filmmaker Dinesh D\u2019Souza made his prediction on Friday.\n\n"
+            "D\u2019Souza went on to explain that the race was over. "
+            "\u201cI respect their ruthlessness,\u201d he said.")
+    result = attributed(text)
+    quote = quote_with(result, "I respect their ruthlessness")
+    assert quote.speaker.name.endswith("Dinesh D\u2019Souza")  # spelt as written, curly apostrophe kept
+
+
+def test_organisation_name_keeps_its_for_phrase(attributed, quote_with):
+    result = attributed("The Center for Responsive Politics said the spending had doubled since 2012.")
+    assert quote_with(result, "spending had doubled").speaker.name == "Center for Responsive Politics"
