@@ -57,8 +57,17 @@ def _links(doc, index: int) -> bool:
         return False
     word = doc[index].lower_
     before = doc[index - 1].lower_.rstrip(".")
-    return word in NAME_PARTICLES or (word == "of" and before in lexicon.TITLES) \
+    return word in NAME_PARTICLES or (word == "of" and before in lexicon.TITLES and _opens_title(doc, index - 1)) \
         or (word in ORGANISATION_LINKS and before in lexicon.ORGANISATION_HEADS)
+
+
+def _opens_title(doc, index: int) -> bool:
+    """`Secretary of State`, `Deputy Minister of Defence`, but not the name in `Peter King of New York`."""
+    while index > 0 and _is_name_token(doc[index - 1]):
+        index -= 1
+        if not is_title(doc[index].text):
+            return False
+    return True
 
 
 def name_chain(token: Token) -> list[Token]:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from spacy.tokens import Token
 
 from attribution import lexicon
-from attribution.mentions import NameMention, chain_head, mention_from_tokens, name_chain
+from attribution.mentions import NameMention, chain_head, classify, mention_from_tokens, name_chain
 from attribution.parse import ParsedText
 
 PRONOUN_LOOKBACK_PARAGRAPHS = 4
@@ -66,7 +66,7 @@ class Resolver:
         self._quote_starts = [a for a, _ in self.quoted]
         self._starts = [n.start for n in names]
         self._by_span = {(n.start, n.end): n for n in names}
-        self._canonical_cache: dict[tuple[tuple[str, ...], bool], str] = {}
+        self._canonical_cache: dict[tuple[tuple[str, ...], bool, str | None], str] = {}
         self._forms_by_last: dict[str, dict[tuple[str, ...], list[int]]] = {}
         self._forms_by_first: dict[str, set[tuple[str, ...]]] = {}
         self._form_starts: dict[tuple[str, ...], list[int]] = {}
@@ -157,7 +157,8 @@ class Resolver:
         key = mention.key
         if not key:
             return mention.text
-        cached = self._canonical_cache.get((key, bool(mention.titles)))
+        gender = mention.gender
+        cached = self._canonical_cache.get((key, bool(mention.titles), gender))
         if cached is not None:
             return cached
         forms = self._forms_by_last.get(key[-1], {})
@@ -174,12 +175,14 @@ class Resolver:
                     people.append([form])
                 else:
                     person.append(form)
+            if gender:  # "Mr. Trump" is not Ivanka Trump
+                people = [p for p in people if classify(list(p[0]), [])[1] in (None, gender)] or people
             chosen = max(people, key=lambda p: (sum(len(forms[f]) for f in p), -min(forms[f][0] for f in p)))
             if len(people) > 1:
                 chosen = self._nearest_person(people, forms, mention.start) or chosen
                 return " ".join(self._spelling[chosen[0]])
             name = " ".join(self._spelling[chosen[0]])
-        self._canonical_cache[(key, bool(mention.titles))] = name
+        self._canonical_cache[(key, bool(mention.titles), gender)] = name
         return name
 
     @staticmethod

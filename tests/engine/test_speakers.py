@@ -144,3 +144,14 @@ def test_name_with_a_curly_apostrophe_is_a_name(attributed, quote_with):
 def test_organisation_name_keeps_its_for_phrase(attributed, quote_with):
     result = attributed("The Center for Responsive Politics said the spending had doubled since 2012.")
     assert quote_with(result, "spending had doubled").speaker.name == "Center for Responsive Politics"
+
+
+def test_title_with_of_after_a_name_is_not_part_of_it(attributed, quote_with):
+    text = "\u201cIt is not going to be easy,\u201d said Representative Peter T. King of New York on Tuesday."
+    assert quote_with(attributed(text), "not going to be easy").speaker.name == "Peter T. King"
+
+
+def test_gendered_title_picks_the_family_member_of_that_gender(attributed, quote_with):
+    text = ("Donald Trump bought the jet in 2011. Its seats match the chairs in Ivanka Trump's den.\n\n"
+            "\u201cIt's like a new plane,\u201d Mr. Trump said in a documentary.")
+    assert quote_with(attributed(text), "like a new plane").speaker.name == "Donald Trump"
