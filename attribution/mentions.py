@@ -37,7 +37,7 @@ class NameMention:
     gender: str | None
     key: tuple[str, ...]  # the name's words, lower-cased, for matching
     role: str  # "subject" (of a main clause), "embedded subject", "possessive" or "other"
-    speaks: bool  # subject of a speech verb: evidence that the name is a person's
+    personal: bool  # said something, or set beside a person noun or an age: evidence of a person's name
 
 
 def name_key(words) -> tuple[str, ...]:
@@ -146,7 +146,7 @@ def mention_from_tokens(parsed: ParsedText, tokens: list[Token]) -> NameMention 
     kind, gender = classify(spelled, [t.text for t in titles])
     return NameMention(start, end, parsed.text[start:end], tuple(spelled),
                        tuple(t.text for t in titles), parsed.paragraph_of(start), kind, gender,
-                       name_key(spelled), _role(tokens), _speaks(tokens))
+                       name_key(spelled), _role(tokens), _personal(tokens))
 
 
 def chain_head(tokens: list[Token]) -> Token:
@@ -155,9 +155,14 @@ def chain_head(tokens: list[Token]) -> Token:
     return next((t for t in tokens if t.head.i not in inside or t.head.i == t.i), tokens[-1])
 
 
-def _speaks(tokens: list[Token]) -> bool:
+def _personal(tokens: list[Token]) -> bool:
+    """`Sanders said`, `One voter, Guadalupe Potocacetpl, 35,`, `Potocacetpl, a voter`: a person's name."""
     head = chain_head(tokens)
-    return head.dep_ == "nsubj" and head.head.lemma_.lower() in lexicon.SPEECH_VERBS
+    if head.dep_ == "nsubj" and head.head.lemma_.lower() in lexicon.SPEECH_VERBS:
+        return True
+    if head.dep_ == "appos" and head.head.lemma_.lower() in lexicon.PERSON_NOUNS:
+        return True
+    return any(c.dep_ == "appos" and (c.lemma_.lower() in lexicon.PERSON_NOUNS or c.like_num) for c in head.children)
 
 
 def _role(tokens: list[Token]) -> str:

@@ -92,7 +92,7 @@ class Resolver:
             tally = votes.setdefault(canonical, {})
             if mention.kind != "unknown":
                 tally[mention.kind] = tally.get(mention.kind, 0) + 1
-            if mention.speaks and not set(mention.key) & lexicon.ORGANISATION_HEADS:
+            if mention.personal and not set(mention.key) & lexicon.ORGANISATION_HEADS:
                 tally["person"] = tally.get("person", 0) + 2
         for canonical, tally in votes.items():
             # a first name or title anywhere in the cluster settles it; the NER

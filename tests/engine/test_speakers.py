@@ -155,3 +155,10 @@ def test_gendered_title_picks_the_family_member_of_that_gender(attributed, quote
     text = ("Donald Trump bought the jet in 2011. Its seats match the chairs in Ivanka Trump's den.\n\n"
             "\u201cIt's like a new plane,\u201d Mr. Trump said in a documentary.")
     assert quote_with(attributed(text), "like a new plane").speaker.name == "Donald Trump"
+
+
+def test_name_beside_a_person_noun_is_a_person_even_if_unknown(attributed, quote_with):
+    text = ("One voter, Guadalupe Potocacetpl, 35, showed up in the gear of a Chicano group. "
+            "He had protested Trump at a rally in Phoenix and then joined Sanders.\n\n"
+            "\"I met a lot of Bernie supporters, and I liked every reason they had,\" he said.")
+    assert quote_with(attributed(text), "I met a lot").speaker.name == "Guadalupe Potocacetpl"
