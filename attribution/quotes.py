@@ -21,6 +21,7 @@ _SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)\]]*\s")
 _TRAILING_PUNCT = ".,;:!?\u2026"
 NAMING_VERBS = {"call", "dub", "label", "brand", "nickname"}
 _ABBREVIATION = re.compile(r"\b(?:[A-Za-z]\.){2,}")
+_TAG_NAME = re.compile(r"/?[A-Za-z][\w-]*[\s>/]")
 
 
 @dataclass(frozen=True)
@@ -133,8 +134,16 @@ def _is_credited_title(text: str, span: MarkedSpan) -> bool:
 
 
 def _is_markup_value(text: str, span: MarkedSpan) -> bool:
-    """`author="realDonaldTrump"`: an attribute value in leftover markup."""
-    return text[max(0, span.opener - 1):span.opener] == "="
+    """`<tweet pic="" author="realDonaldTrump">`: marks inside a tag of leftover markup."""
+    if text[max(0, span.opener - 1):span.opener] == "=":
+        return True
+    line_start = text.rfind("\n", 0, span.opener) + 1
+    tag_open = text.rfind("<", line_start, span.opener)
+    if tag_open < 0 or text.rfind(">", tag_open, span.opener) >= 0 or not _TAG_NAME.match(text, tag_open + 1):
+        return False
+    line_end = text.find("\n", span.opener)
+    tag_close = text.find(">", span.opener, line_end if line_end >= 0 else len(text))
+    return tag_close >= 0 and text.find("<", span.opener, tag_close) < 0
 
 
 def _looks_like_name_or_title(words: list[str], content: str) -> bool:

@@ -30,3 +30,9 @@ def test_marked_text_nobody_said_is_not_reported(attributed):
                         "\"Donald Trump is not a racist, guys.\"\n\n"
                         "The coalition lists 34 members on its website.")
     assert result.quotes == []
+
+
+def test_attribute_values_in_leftover_markup(attributed):
+    text = ("Democrats reacted quickly:\n\n"
+            '<tweet pic="" author="HillaryClinton">We must act on gun violence now. -H</tweet>.')
+    assert not [q for q in attributed(text).quotes if "author" in q.text or q.text == "HillaryClinton"]
