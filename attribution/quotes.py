@@ -21,6 +21,8 @@ _SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)\]]*\s")
 _TRAILING_PUNCT = ".,;:!?\u2026"
 NAMING_VERBS = {"call", "dub", "label", "brand", "nickname"}
 _ABBREVIATION = re.compile(r"\b(?:[A-Za-z]\.){2,}")
+MAX_TITLE_WORDS = 6
+MAX_SUBTITLED_TITLE_WORDS = 14
 _TAG_NAME = re.compile(r"/?[A-Za-z][\w-]*[\s>/]")
 
 
@@ -150,7 +152,9 @@ def _looks_like_name_or_title(words: list[str], content: str) -> bool:
     """Title-cased short fragments (the final comma or period inside the marks
     is American punctuation style): names of shows, books, groups."""
     bare = _ABBREVIATION.sub("", content.strip()).rstrip(_TRAILING_PUNCT)
-    if len(words) > 6 or any(mark in bare for mark in ".!?;:"):
+    # a book's title and subtitle ("Backfire: Carly Fiorina's High-Stakes Battle for ...") may run longer
+    longest = MAX_SUBTITLED_TITLE_WORDS if ":" in bare else MAX_TITLE_WORDS
+    if len(words) > longest or any(mark in bare for mark in ".!?;"):
         return False
     small = {"of", "the", "a", "an", "and", "in", "on", "for", "to", "at", "by", "with", "or", "is"}
     return all(w[0].isupper() or w.isdigit() or w.lower() in small for w in words) and words[0][0].isupper()

@@ -36,3 +36,9 @@ def test_attribute_values_in_leftover_markup(attributed):
     text = ("Democrats reacted quickly:\n\n"
             '<tweet pic="" author="HillaryClinton">We must act on gun violence now. -H</tweet>.')
     assert not [q for q in attributed(text).quotes if "author" in q.text or q.text == "HillaryClinton"]
+
+
+def test_book_title_with_a_subtitle(attributed):
+    text = ('Fiorina said her memoir "Backfire: Carly Fiorina\'s High-Stakes Battle for the Soul of '
+            'Hewlett-Packard" sold well.')
+    assert not [q for q in attributed(text).quotes if q.text.startswith("Backfire")]
