@@ -228,6 +228,8 @@ def _according_to_clauses(according: Token) -> list[list[Token]]:
     clause_head = according.head
     if clause_head.i == according.i:
         return []
+    if _ends_sentence(according):  # "..., according to exit polls.": the whole sentence, not the nearest verb
+        clause_head = according.sent.root
     while clause_head.dep_ == "conj" and clause_head.head.i != clause_head.i and clause_head.head.i < according.i:
         clause_head = clause_head.head
     excluded = {t.i for t in according.subtree}
@@ -239,6 +241,13 @@ def _according_to_clauses(according: Token) -> list[list[Token]]:
     if not (_has_words(before) and _has_words(after)):
         return [before + after] if clause else []
     return [before, after] if _has_own_subject(after) else [before]
+
+
+def _ends_sentence(according: Token) -> bool:
+    """Whether only punctuation follows the `according to X` phrase in its sentence."""
+    sentence_end = according.sent.end
+    return all(t.is_punct or t.is_space for t in according.doc[according.right_edge.i + 1:sentence_end]) \
+        and according.i > according.sent.start and according.doc[according.i - 1].text in COMMAS
 
 
 def _has_own_subject(tokens: list[Token]) -> bool:

@@ -29,6 +29,7 @@ TITLE_WORDS = {"sen": "senator", "rep": "representative", "gov": "governor", "ge
                "prof": "professor", "pres": "president", "sec": "secretary", "atty": "attorney"}
 GENERIC_NOUNS = {"man", "woman", "person", "people", "official", "officials", "source", "sources", "member",
                  "head", "one", "group", "former", "new", "top", "senior", "chief", "other", "state", "national"}
+QUANTIFIERS = {"most", "many", "some", "few", "several", "half", "all", "both", "others"}  # "most said"
 INDEFINITE = {"a", "an", "one", "another", "some", "many", "several", "any", "each", "two", "three"}
 DESCRIPTION_STOP = {"the", "a", "an", "this", "that", "these", "those", "of", "in", "on", "at", "for", "and", "'s", "’s"}
 
@@ -238,7 +239,7 @@ class Resolver:
             return self._resolve_name(token)
         if token.pos_ == "PRON":
             return self._resolve_pronoun(token, position)
-        if token.pos_ in {"NOUN", "PROPN", "ADJ", "NUM"}:
+        if token.pos_ in {"NOUN", "PROPN", "ADJ", "NUM"} or token.lower_ in QUANTIFIERS:
             return self._resolve_description(token, position)
         return None
 

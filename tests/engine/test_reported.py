@@ -96,3 +96,17 @@ def test_negated_verb_still_reports_a_question(attributed, quote_with):
     result = attributed("The campaign would not say whether Sullivan had been interviewed by the FBI.")
     assert quote_with(result, "interviewed by the FBI").kind == "indirect"
     assert not attributed("Clinton did not say that the deal was dead.").quotes
+
+
+def test_according_to_at_the_end_covers_the_whole_sentence(attributed, quote_with):
+    text = ("Her standing among whites at this point is worse than President Obama's ever has been, "
+            "according to Bill McInturff, a Republican pollster.")
+    quote = quote_with(attributed(text), "ever has been")
+    assert quote.text == "Her standing among whites at this point is worse than President Obama's ever has been"
+    assert quote.speaker.name == "Bill McInturff"
+
+
+def test_quantifier_subject_is_an_unnamed_speaker(attributed, quote_with):
+    text = 'Nine of 10 Republicans were worried about the economy; most said they were "very worried."'
+    quote = quote_with(attributed(text), "very worried")
+    assert quote.kind == "mixed" and quote.speaker.name is None
