@@ -153,7 +153,8 @@ class Resolver:
         A bare surname shared by several people ("Fiorina": Carly and Frank)
         goes to the one named most often, then to the one named first; East
         Asian order ("Ms. Dong" for Dong Xiaolin) is tried for a titled bare
-        name when no full name ends with it.
+        name when no full name ends with it, and a bare known first name
+        ("Bill") goes to the full name it begins.
         """
         key = mention.key
         if not key:
@@ -166,6 +167,9 @@ class Resolver:
         candidates = [form for form in forms if len(form) > len(key) and set(key) <= set(form)]
         if not candidates and len(key) == 1 and mention.titles:  # "Ms. Dong" for Dong Xiaolin
             candidates = [form for form in self._forms_by_first.get(key[0], ()) if len(form) == 2]
+            forms = {form: self._form_starts[form] for form in candidates}
+        elif not candidates and len(key) == 1 and mention.gender:  # "Bill" for Bill Clinton
+            candidates = [form for form in self._forms_by_first.get(key[0], ()) if len(form) >= 2]
             forms = {form: self._form_starts[form] for form in candidates}
         name = " ".join(mention.words)
         if candidates:

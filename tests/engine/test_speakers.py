@@ -162,3 +162,9 @@ def test_name_beside_a_person_noun_is_a_person_even_if_unknown(attributed, quote
             "He had protested Trump at a rally in Phoenix and then joined Sanders.\n\n"
             "\"I met a lot of Bernie supporters, and I liked every reason they had,\" he said.")
     assert quote_with(attributed(text), "I met a lot").speaker.name == "Guadalupe Potocacetpl"
+
+
+def test_bare_first_name_goes_to_the_full_name_it_begins(attributed, quote_with):
+    text = ("Bill Clinton returned to New Hampshire on Monday to campaign for his wife.\n\n"
+            "\"When we met, we fell in love,\" Bill told the crowd.")
+    assert quote_with(attributed(text), "we fell in love").speaker.name == "Bill Clinton"
