@@ -102,8 +102,8 @@ def split_titles(tokens: list[Token]) -> tuple[list[Token], list[Token]]:
     index = 0
     for position, token in enumerate(tokens[:-1]):
         lowered = token.text.lower()
-        if is_title(token.text) or (token.is_stop and position == index):
-            index = position + 1
+        if is_title(token.text) or lowered in lexicon.PERSON_NOUNS or (token.is_stop and position == index):
+            index = position + 1  # "Clinton Senior Adviser Sidney Blumenthal": a title-cased role, not a name
         elif position > index and (lowered in lexicon.MALE_FIRST_NAMES or lowered in lexicon.FEMALE_FIRST_NAMES):
             index = position  # "House Intelligence Republican Mike Pompeo": the name starts at "Mike"
             break

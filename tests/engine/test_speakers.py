@@ -168,3 +168,9 @@ def test_bare_first_name_goes_to_the_full_name_it_begins(attributed, quote_with)
     text = ("Bill Clinton returned to New Hampshire on Monday to campaign for his wife.\n\n"
             "\"When we met, we fell in love,\" Bill told the crowd.")
     assert quote_with(attributed(text), "we fell in love").speaker.name == "Bill Clinton"
+
+
+def test_title_cased_role_before_a_name_is_not_part_of_it(attributed, quote_with):
+    text = ("Clinton Senior Adviser Sidney Blumenthal No Idea Where Emails Went.\n\n"
+            "Blumenthal told investigators that he never kept copies of the emails.")
+    assert quote_with(attributed(text), "never kept copies").speaker.name == "Sidney Blumenthal"
