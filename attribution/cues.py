@@ -24,6 +24,8 @@ MIXED_CUE_TOKENS = 3
 NOMINALS = {"PROPN", "NOUN", "PRON"}
 QUOTE_TOKENS = {'"', "\u201c", "\u201d", "''", "``", "\u2018", "\u2019"}
 DASHES = {"-", "--", "\u2013", "\u2014"}
+SUBORDINATORS = {"while", "although", "though", "whereas", "as", "when", "because", "since", "if", "unless",
+                 "after", "before", "once", "until"}
 CONTENT_DEPS = {"ccomp", "xcomp", "dobj"}  # what a speech verb reports: `said that ...`, `urged X to ...`
 
 
@@ -227,6 +229,35 @@ def colon_introduction(parsed: ParsedText, paragraph) -> Cue | None:
     return cue_in(window, prefer_last=True) or main_clause_cue(window)
 
 
+def governing_cue(parsed: ParsedText, opener: int, before: list[Token], after: list[Token]) -> Cue | None:
+    """The speech verb a fragment hangs on in the parse (`He said the base "went into collect
+    mode" and said ...`), the outermost when several do: nested reporting belongs to the
+    outermost source (`Israel said Clinton called on members to be "closely coordinated"`).
+    A subordinate clause is a world of its own: in `While Sanders admitted it would be "very
+    hard", his campaign argued ...` Sanders speaks. Left to the other rules when an
+    `according to` names the source."""
+    anchor = parsed.token_at(opener + 1)
+    if anchor is None or any(is_according(t) for t in before + after):
+        return None
+    governing = []
+    node = anchor
+    while node.head.i != node.i:
+        if node.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in SUBORDINATORS for c in node.children) \
+                and governing:
+            break
+        node = node.head
+        if is_speech_verb(node):
+            governing.append(node)
+    for verb in reversed(governing):
+        for window, position in ((before, "before"), (after, "after")):
+            allowed = {t.i for t in window}
+            if verb.i in allowed and verb.doc is window[0].doc:
+                speaker = subject_of(verb, allowed) or inverted_subject(verb, window) or leading_nominal(verb, window)
+                if speaker is not None and _can_speak(speaker):
+                    return Cue((verb,), speaker, position)
+    return None
+
+
 def find_cue(parsed: ParsedText, ends_sentence: bool, opener: int, closer: int | None,
              floor: int, ceiling: int, fragment: bool = False) -> Cue | None:
     """The cue of the quote whose marks are at `opener`/`closer`.
@@ -240,6 +271,10 @@ def find_cue(parsed: ParsedText, ends_sentence: bool, opener: int, closer: int |
         if len(after) > 1 and after[0].text in DASHES and after[1].pos_ == "PROPN":
             return Cue((after[0],), after[1], "byline")  # "..." - Grigori Sverdlin
     before = window_before(parsed, floor, opener)
+    if fragment:
+        governing = governing_cue(parsed, opener, before, after)
+        if governing is not None:
+            return governing
     right = cue_in(after, prefer_last=False)
     if right is not None:
         distance = right.tokens[0].i - after[0].i

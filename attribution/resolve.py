@@ -278,7 +278,8 @@ class Resolver:
         labelled = self._by_span.get((mention.start, mention.end))
         head = chain_head(chain)
         indefinite = any(t.dep_ in {"det", "nummod"} and t.lower_ in {"a", "an", "one", "another"} for t in head.lefts)
-        if indefinite:  # "said a New Hampshire Republican": someone unnamed
+        # "said a New Hampshire Republican": someone unnamed; "a defiant Donald Trump" is still Trump
+        if indefinite and mention.gender is None:
             start, end = self.parsed.span_of([t for t in head.subtree if t.i <= chain[-1].i] or chain)
             return Resolved(None, "person", self.parsed.text[start:end], (start, end), "description")
         if labelled is not None and labelled.kind == "group":

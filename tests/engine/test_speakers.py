@@ -174,3 +174,22 @@ def test_title_cased_role_before_a_name_is_not_part_of_it(attributed, quote_with
     text = ("Clinton Senior Adviser Sidney Blumenthal No Idea Where Emails Went.\n\n"
             "Blumenthal told investigators that he never kept copies of the emails.")
     assert quote_with(attributed(text), "never kept copies").speaker.name == "Sidney Blumenthal"
+
+
+def test_fragment_goes_to_the_verb_it_hangs_on(attributed, quote_with):
+    text = ("He said the base immediately \"went into collect mode\" and said Stevens's rescue was "
+            "always a priority, Bob told investigators.")
+    quote = quote_with(attributed(text), "went into collect mode")
+    assert quote.cue.text == "said" and quote.cue.start == 3
+
+
+def test_fragment_in_a_subordinate_clause_belongs_to_its_own_speaker(attributed, quote_with):
+    text = ("While Sanders admitted Tuesday that it would be \"very hard\" to win without more pledged "
+            "delegates, his campaign manager Jeff Weaver argued that superdelegates could still switch.")
+    fragment = next(q for q in attributed(text).quotes if q.text == "very hard")
+    assert fragment.speaker.name == "Sanders"
+
+
+def test_adjective_before_a_full_name_keeps_the_name(attributed, quote_with):
+    text = 'A defiant Donald Trump is insisting he is "winning" and urging supporters to ignore the polls.'
+    assert quote_with(attributed(text), "winning").speaker.name == "Donald Trump"
