@@ -14,6 +14,7 @@ runs into the next paragraph.
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass
 
 from attribution.segment import Paragraph
@@ -27,7 +28,8 @@ SINGLE_GLYPHS = {"'": EITHER, "\u2018": OPEN, "\u2019": CLOSE, "\u201a": OPEN, "
 OPENING_CONTEXT = set("([{/\u2014\u2013-") | {"\u00a0"}
 CLOSING_CONTEXT = set(",.;:!?)]}/\u2014\u2013-\u2026")
 # words that begin with an elision apostrophe: never the start of a quote
-ELISIONS = ("cause", "em", "til", "tis", "twas", "n", "bout", "round", "nuff", "s ")
+# 'cause, 'em, rock 'n' roll: a mark opening one of these whole words is an apostrophe ('Nobody is not)
+ELISION = re.compile(r"(?:cause|em|til|tis|twas|n|bout|round|nuff|s)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -104,7 +106,7 @@ def _is_apostrophe(text: str, mark: Mark, lo: int, hi: int) -> bool:
     after = text[mark.position + 1] if mark.position + 1 < hi else " "
     if before.isalnum() and after.isalnum():
         return True
-    if mark.role == OPEN and (after.isdigit() or text[mark.position + 1:mark.position + 6].lower().startswith(ELISIONS)):
+    if mark.role == OPEN and (after.isdigit() or ELISION.match(text, mark.position + 1, hi)):
         return True
     return False
 

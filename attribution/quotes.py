@@ -22,6 +22,9 @@ _TRAILING_PUNCT = ".,;:!?\u2026"
 NAMING_VERBS = {"call", "dub", "label", "brand", "nickname"}
 _ABBREVIATION = re.compile(r"\b(?:[A-Za-z]\.){2,}")
 MAX_TITLE_WORDS = 6
+MAX_HEADING_WORDS = 10
+_DOUBLE_MARK = re.compile("[\"\u201c\u201d\u201e\u00ab\u00bb]|''")
+SINGLE_MARKS = {"'", "\u2018", "\u2019", "\u201a", "\u2039", "\u203a"}
 MAX_SUBTITLED_TITLE_WORDS = 14
 _TAG_NAME = re.compile(r"/?[A-Za-z][\w-]*[\s>/]")
 
@@ -63,7 +66,7 @@ def classify(parsed: ParsedText, span: MarkedSpan) -> QuoteSpan | None:
     words = _WORD.findall(content)
     if not words:
         return None
-    if _is_parenthetical(text, span) or _is_markup_value(text, span):
+    if _is_parenthetical(text, span) or _is_markup_value(text, span) or _is_heading(parsed, span, words):
         return None
     lead = _lead(text, span, paragraph_start).rstrip()
     lead_words = _WORD.findall(lead)
@@ -133,6 +136,20 @@ def _is_credited_title(text: str, span: MarkedSpan) -> bool:
     if span.closer is None:
         return False
     return _CREDIT.match(text, span.closer + 1, min(len(text), span.closer + 40)) is not None
+
+
+def _is_heading(parsed: ParsedText, span: MarkedSpan, words: list[str]) -> bool:
+    """`'A really tough decision.'` alone on its line in an article that quotes with double
+    marks: a subheading in headline style (American headlines quote with single marks)."""
+    text = parsed.text
+    paragraph = parsed.paragraphs[span.paragraph]
+    if text[span.opener] not in SINGLE_MARKS or span.closer is None or len(words) > MAX_HEADING_WORDS:
+        return False
+    if span.opener != paragraph.start or text[span.closer + 1:paragraph.end].strip(_TRAILING_PUNCT + " "):
+        return False
+    content = text[span.start:span.end].rstrip().rstrip(_TRAILING_PUNCT)
+    one_sentence = not _SENTENCE_END.search(content + " ")
+    return one_sentence and _DOUBLE_MARK.search(text) is not None
 
 
 def _is_markup_value(text: str, span: MarkedSpan) -> bool:

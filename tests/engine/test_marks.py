@@ -62,3 +62,8 @@ def test_multi_paragraph_quote_convention(attributed):
     assert second and third
     assert second[0].end <= text.index("\n\n")
     assert second[0].speaker.name == third[0].speaker.name == "Lisa Chen"
+
+
+def test_single_mark_before_a_word_starting_like_an_elision(attributed, quote_with):
+    text = "\u2018We will not give up,\u2019 Mr Khan said.\n\n\u2018Nobody in this city will.\u2019"
+    assert quote_with(attributed(text), "Nobody in this city").speaker.name == "Khan"

@@ -42,3 +42,10 @@ def test_book_title_with_a_subtitle(attributed):
     text = ('Fiorina said her memoir "Backfire: Carly Fiorina\'s High-Stakes Battle for the Soul of '
             'Hewlett-Packard" sold well.')
     assert not [q for q in attributed(text).quotes if q.text.startswith("Backfire")]
+
+
+def test_single_quoted_subheading_alone_on_its_line(attributed):
+    text = ("\"That's not what happened,\" Mr. Autor said.\n\n"
+            "'A really tough decision.'\n\n"
+            "The plant in Indianapolis opened in 1990.")
+    assert [q.text for q in attributed(text).quotes] == ["That's not what happened,"]
