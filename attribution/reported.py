@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from spacy.tokens import Token
 
 from attribution import lexicon
-from attribution.cues import according_to_object, is_according, subject_of, used_as_verb
+from attribution.cues import QUOTE_TOKENS, SUBORDINATORS, according_to_object, is_according, subject_of, used_as_verb
 from attribution.parse import ParsedText
 
 EDGE_WORDS = {"that", "for"}
@@ -127,8 +127,12 @@ def _complement(verb: Token) -> Token | None:
         if child.dep_ == "advcl" and lemma in QUESTION_VERBS and any(
                 c.dep_ == "mark" and c.lower_ in {"if", "whether"} for c in child.children):
             return child
+    # "deny Democrats a landslide" (a dative: withholding, not denying a claim); `"...," tweeted a
+    # user from Hanover` (the speaker, set after the verb behind the quote)
+    takes_object = lemma in lexicon.REPORTING_OBJECT_VERBS and not any(c.dep_ == "dative" for c in children) \
+        and not _behind_quote(verb)
     for child in right:
-        if child.dep_ == "dobj" and lemma in lexicon.REPORTING_OBJECT_VERBS and child.pos_ not in {"PRON"}:
+        if child.dep_ == "dobj" and takes_object and child.pos_ not in {"PRON"}:
             return child
     for child in right:
         if child.dep_ == "prep" and (lemma, child.lower_) in lexicon.REPORTING_PREPOSITIONS:
@@ -140,6 +144,22 @@ def _complement(verb: Token) -> Token | None:
                                          for c in child.children):
             return child
     return None
+
+
+def _discourse_marker(verb: Token, subject: Token | None) -> bool:
+    """`That said, ...`, `Having said that, ...`: the writer's transition, nobody's words."""
+    following = verb.doc[verb.i + 1] if verb.i + 1 < len(verb.doc) else None
+    if subject is not None and subject.lower_ in {"that", "this"} and subject.i < verb.i:
+        return following is not None and following.text == ","
+    objects = [c for c in verb.children if c.dep_ == "dobj"]
+    return verb.tag_ == "VBN" and len(objects) == 1 and objects[0].lower_ in {"that", "this"} \
+        and verb.i > 0 and verb.doc[verb.i - 1].lower_ == "having"
+
+
+def _behind_quote(verb: Token) -> bool:
+    """Whether `verb` directly follows a closing quote mark (and its comma)."""
+    previous = [t for t in verb.doc[max(0, verb.i - 2):verb.i]]
+    return any(t.text in QUOTE_TOKENS for t in previous)
 
 
 def _sentence_opening_name(verb: Token) -> Token | None:
@@ -290,7 +310,7 @@ def find_reported(parsed: ParsedText) -> list[ReportedSpeech]:
             speaker = subject_of(outer, sentence) or speaker
         if speaker is None and token.dep_ == "acl" and token.head.pos_ in {"NOUN", "PROPN"}:
             speaker = token.head
-        if speaker is None and not passive and token.tag_ != "VBG":
+        if speaker is None and not passive and token.tag_ != "VBG" or _discourse_marker(token, speaker):
             continue
         for clause in _reported_clauses(token):
             span = _span(parsed, clause, PARENTHETICAL_MIN_TOKENS if _parenthetical(token) else MIN_TOKENS)

@@ -64,3 +64,11 @@ def test_cue_after_an_exclamation_that_reports_nothing_else(attributed, quote_wi
     result = attributed("\u201cThe great state of Alabama is proud to cast its votes for Donald J. Trump!\u201d "
                         "Senator Jeff Sessions said as he left the stage.")
     assert quote_with(result, "great state of Alabama").speaker.name == "Jeff Sessions"
+
+
+def test_speaker_after_the_verb_behind_a_quote_is_not_its_object(attributed, quote_with):
+    text = ('"We do not have freedom of opinion anymore. #Cologne," tweeted a German user from Hanover '
+            "going by the handle Pulvermann.")
+    result = attributed(text)
+    assert quote_with(result, "freedom of opinion").speaker.description.startswith("a German user")
+    assert not [q for q in result.quotes if "German user" in q.text]

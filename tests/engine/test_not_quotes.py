@@ -49,3 +49,13 @@ def test_single_quoted_subheading_alone_on_its_line(attributed):
             "'A really tough decision.'\n\n"
             "The plant in Indianapolis opened in 1990.")
     assert [q.text for q in attributed(text).quotes] == ["That's not what happened,"]
+
+
+def test_that_said_is_the_writers_transition(attributed):
+    text = "That said, a loss to Mr. Sanders in this state would be a sour end to her primary campaign."
+    assert attributed(text).quotes == []
+
+
+def test_deny_with_two_objects_withholds_rather_than_reports(attributed):
+    text = "A swing of a few points in Ohio would deny Democrats a possible landslide in November."
+    assert attributed(text).quotes == []
