@@ -176,7 +176,8 @@ def _speaker_key(speaker: Resolved) -> str:
 
 
 def _reported_quotes(parsed: ParsedText, resolver: Resolver, direct: list[Found]) -> list[Found]:
-    """Unmarked reported speech, except clauses that are mostly a marked quote already."""
+    """Unmarked reported speech, except clauses that are mostly a marked quote already
+    and clauses inside another reported clause."""
     found: list[Found] = []
     marked = sorted((f.opener if f.opener is not None else f.start, (f.closer + 1) if f.closer is not None else f.end)
                     for f in direct)
@@ -190,7 +191,20 @@ def _reported_quotes(parsed: ParsedText, resolver: Resolver, direct: list[Found]
         speaker, method = _speaker_from_cue(resolver, Cue(reported.cue, reported.speaker, "reported"))
         found.append(Found(reported.start, reported.end, "indirect", parsed.paragraph_of(reported.start),
                            reported.cue, speaker, method))
-    return found
+    return _outermost(found)
+
+
+def _outermost(found: list[Found]) -> list[Found]:
+    """Reported speech nested in other reported speech (`Holm said that the ad suggests [that
+    the city supports Trump]`) is part of the outer quote, not a quote of its own."""
+    kept: list[Found] = []
+    reach = -1
+    for quote in sorted(found, key=lambda f: (f.start, -f.end)):
+        if quote.end <= reach:
+            continue
+        kept.append(quote)
+        reach = quote.end
+    return kept
 
 
 def _covered(span: tuple[int, int], marked: list[tuple[int, int]], marked_starts: list[int]) -> int:

@@ -39,7 +39,7 @@ class ReportedSpeech:
 
 def _span(parsed: ParsedText, tokens: list[Token], min_tokens: int = MIN_TOKENS) -> tuple[int, int] | None:
     tokens = sorted(tokens, key=lambda t: t.i)
-    while tokens and (tokens[0].is_punct or tokens[0].lower_ in EDGE_WORDS and tokens[0].dep_ == "mark"
+    while tokens and (tokens[0].is_punct or tokens[0].lower_ in EDGE_WORDS and tokens[0].dep_ in {"mark", "advmod"}
                       or tokens[0].is_space):
         tokens.pop(0)
     while tokens and (tokens[-1].is_punct or tokens[-1].is_space):
@@ -121,6 +121,11 @@ def _complement(verb: Token) -> Token | None:
         if child.dep_ == "ccomp":
             return child
     for child in right:
+        if child.dep_ == "prep":
+            clause = _misattached_clause(child)
+            if clause is not None:
+                return clause
+    for child in right:
         if child.dep_ == "xcomp" and lemma in lexicon.REPORTING_INFINITIVE_VERBS:
             return child
     for child in right:  # "asked the senator whether ...", parsed as an adverbial clause
@@ -160,6 +165,21 @@ def _behind_quote(verb: Token) -> bool:
     """Whether `verb` directly follows a closing quote mark (and its comma)."""
     previous = [t for t in verb.doc[max(0, verb.i - 2):verb.i]]
     return any(t.text in QUOTE_TOKENS for t in previous)
+
+
+def _misattached_clause(preposition: Token) -> Token | None:
+    """`said in a letter that the ad misleads voters`, `claimed at the time that she had ...`:
+    the parse hangs the reported clause on the preposition's noun, as a relative clause
+    opened by "that" which is no part of it (the clause has a subject of its own)."""
+    for noun in preposition.children:
+        if noun.dep_ != "pobj":
+            continue
+        for clause in noun.children:
+            opener = clause.left_edge
+            if clause.dep_ in {"relcl", "acl"} and opener.lower_ == "that" and opener.dep_ in {"mark", "advmod"} \
+                    and any(c.dep_ in {"nsubj", "nsubjpass"} and c.i != opener.i for c in clause.children):
+                return clause
+    return None
 
 
 def _sentence_opening_name(verb: Token) -> Token | None:

@@ -110,3 +110,16 @@ def test_quantifier_subject_is_an_unnamed_speaker(attributed, quote_with):
     text = 'Nine of 10 Republicans were worried about the economy; most said they were "very worried."'
     quote = quote_with(attributed(text), "very worried")
     assert quote.kind == "mixed" and quote.speaker.name is None
+
+
+def test_reported_speech_nested_in_reported_speech_is_one_quote(attributed):
+    text = "City Attorney Brad Holm said in a letter that the advertisement suggests that the city supports Trump."
+    quotes = attributed(text).quotes
+    assert [(q.text, q.speaker.name) for q in quotes] == [
+        ("the advertisement suggests that the city supports Trump", "Brad Holm")]
+
+
+def test_reported_clause_the_parse_hung_on_a_noun(attributed, quote_with):
+    quote = quote_with(attributed("Clinton claimed at the time that she had turned over every work email."),
+                       "turned over")
+    assert quote.text == "she had turned over every work email" and quote.speaker.name == "Clinton"
