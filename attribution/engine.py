@@ -182,9 +182,13 @@ def _reported_quotes(parsed: ParsedText, resolver: Resolver, direct: list[Found]
     marked = sorted((f.opener if f.opener is not None else f.start, (f.closer + 1) if f.closer is not None else f.end)
                     for f in direct)
     marked_starts = [a for a, _ in marked]
+    fragments = sorted(f.start for f in direct if f.kind == "mixed")
     for reported in find_reported(parsed):
         span = (reported.start, reported.end)
         if _covered(span, marked, marked_starts) > 0.5 * (reported.end - reported.start):
+            continue
+        # `called the plan "reckless"`: the fragment is the quote; the clause around it adds no quote
+        if bisect.bisect_left(fragments, reported.start) < bisect.bisect_left(fragments, reported.end):
             continue
         if found and _iou(span, (found[-1].start, found[-1].end)) >= 0.5:
             continue

@@ -123,3 +123,9 @@ def test_reported_clause_the_parse_hung_on_a_noun(attributed, quote_with):
     quote = quote_with(attributed("Clinton claimed at the time that she had turned over every work email."),
                        "turned over")
     assert quote.text == "she had turned over every work email" and quote.speaker.name == "Clinton"
+
+
+def test_clause_around_a_quoted_fragment_is_not_a_second_quote(attributed):
+    text = 'Opposition leader Karen Olsen said the plan was "reckless and unfunded" and would fail by spring.'
+    quotes = attributed(text).quotes
+    assert [(q.text, q.kind, q.speaker.name) for q in quotes] == [("reckless and unfunded", "mixed", "Karen Olsen")]
