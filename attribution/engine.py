@@ -23,7 +23,7 @@ from attribution.result import Attribution, Quote, TextSpan
 from attribution.speakers import SpeakerRegistry
 
 ENGINE_NAME = "whosaid"
-ENGINE_VERSION = "0.27.0"
+ENGINE_VERSION = "0.28.0"
 
 # How much to trust a speaker, by how it was found (a fixed figure per method, not calibrated).
 CONFIDENCE = {"name": 0.9, "according to": 0.85, "byline": 0.8, "organization": 0.8, "pronoun": 0.75,
