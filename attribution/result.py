@@ -5,7 +5,7 @@ quote marks, so `text[quote.start:quote.end] == quote.text` always holds.
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Literal
 
 QuoteKind = Literal["direct", "mixed", "indirect"]
@@ -20,6 +20,9 @@ class TextSpan:
     end: int
     text: str
 
+    def to_dict(self) -> dict:
+        return {"start": self.start, "end": self.end, "text": self.text}
+
 
 @dataclass(frozen=True)
 class SpeakerRef:
@@ -28,6 +31,9 @@ class SpeakerRef:
     id: str
     name: str | None
     description: str | None
+
+    def to_dict(self) -> dict:
+        return {"id": self.id, "name": self.name, "description": self.description}
 
 
 @dataclass(frozen=True)
@@ -44,6 +50,11 @@ class Quote:
     confidence: float
     paragraph: int
 
+    def to_dict(self) -> dict:
+        return {"id": self.id, "start": self.start, "end": self.end, "text": self.text, "kind": self.kind,
+                "speaker": _plain(self.speaker), "mention": _plain(self.mention), "cue": _plain(self.cue),
+                "method": self.method, "confidence": self.confidence, "paragraph": self.paragraph}
+
 
 @dataclass(frozen=True)
 class Speaker:
@@ -54,6 +65,10 @@ class Speaker:
     mentions: list[TextSpan] = field(default_factory=list)
     quote_count: int = 0
 
+    def to_dict(self) -> dict:
+        return {"id": self.id, "name": self.name, "kind": self.kind, "descriptions": list(self.descriptions),
+                "mentions": [m.to_dict() for m in self.mentions], "quote_count": self.quote_count}
+
 
 @dataclass(frozen=True)
 class Attribution:
@@ -61,4 +76,9 @@ class Attribution:
     speakers: list[Speaker]
 
     def to_dict(self) -> dict:
-        return {"quotes": [asdict(q) for q in self.quotes], "speakers": [asdict(s) for s in self.speakers]}
+        """Plain JSON types, built field by field (`dataclasses.asdict` deep-copies: about 1.5 ms an article)."""
+        return {"quotes": [q.to_dict() for q in self.quotes], "speakers": [s.to_dict() for s in self.speakers]}
+
+
+def _plain(part: TextSpan | SpeakerRef | None) -> dict | None:
+    return part.to_dict() if part is not None else None

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -35,3 +36,9 @@ def test_reference_article(attributed):
         assert found_name == expected["speaker"], f"{expected['text']!r}: {found_name!r} != {expected['speaker']!r}"
     for start, end in gold["non_quotes"]:
         assert all(_overlap(_trimmed(text, start, end), span) < 0.5 for span, _ in spans)
+
+
+def test_plain_form_has_every_field_of_the_dataclasses(attributed):
+    result = attributed((DATA / "seed.txt").read_text(encoding="utf-8"))
+    assert result.to_dict() == {"quotes": [asdict(q) for q in result.quotes],
+                                "speakers": [asdict(s) for s in result.speakers]}
