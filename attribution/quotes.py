@@ -26,6 +26,8 @@ MAX_HEADING_WORDS = 10
 _DOUBLE_MARK = re.compile("[\"\u201c\u201d\u201e\u00ab\u00bb]|''")
 SINGLE_MARKS = {"'", "\u2018", "\u2019", "\u201a", "\u2039", "\u203a"}
 MAX_SUBTITLED_TITLE_WORDS = 14
+MAX_TAG_CHARS = 300  # how far a mark may sit from the `<` and `>` of the tag it is in
+STYLE_WINDOW = 5000  # the text either side of a span that tells the article's quoting style
 _TAG_NAME = re.compile(r"/?[A-Za-z][\w-]*[\s>/]")
 
 
@@ -140,7 +142,7 @@ def _is_credited_title(text: str, span: MarkedSpan) -> bool:
 
 def _is_heading(parsed: ParsedText, span: MarkedSpan, words: list[str]) -> bool:
     """`'A really tough decision.'` alone on its line in an article that quotes with double
-    marks: a subheading in headline style (American headlines quote with single marks)."""
+    marks (around it): a subheading in headline style (American headlines quote with single marks)."""
     text = parsed.text
     paragraph = parsed.paragraphs[span.paragraph]
     if text[span.opener] not in SINGLE_MARKS or span.closer is None or len(words) > MAX_HEADING_WORDS:
@@ -149,20 +151,22 @@ def _is_heading(parsed: ParsedText, span: MarkedSpan, words: list[str]) -> bool:
         return False
     content = text[span.start:span.end].rstrip().rstrip(_TRAILING_PUNCT)
     one_sentence = not _SENTENCE_END.search(content + " ")
-    return one_sentence and _DOUBLE_MARK.search(text) is not None
+    nearby = text[max(0, span.opener - STYLE_WINDOW):span.opener + STYLE_WINDOW]
+    return one_sentence and _DOUBLE_MARK.search(nearby) is not None
 
 
 def _is_markup_value(text: str, span: MarkedSpan) -> bool:
     """`<tweet pic="" author="realDonaldTrump">`: marks inside a tag of leftover markup."""
     if text[max(0, span.opener - 1):span.opener] == "=":
         return True
-    line_start = text.rfind("\n", 0, span.opener) + 1
-    tag_open = text.rfind("<", line_start, span.opener)
-    if tag_open < 0 or text.rfind(">", tag_open, span.opener) >= 0 or not _TAG_NAME.match(text, tag_open + 1):
+    tag_open = text.rfind("<", max(0, span.opener - MAX_TAG_CHARS), span.opener)
+    if tag_open < 0 or not _TAG_NAME.match(text, tag_open + 1):
         return False
-    line_end = text.find("\n", span.opener)
-    tag_close = text.find(">", span.opener, line_end if line_end >= 0 else len(text))
-    return tag_close >= 0 and text.find("<", span.opener, tag_close) < 0
+    inside_before = text[tag_open:span.opener]
+    after = text[span.opener:span.opener + MAX_TAG_CHARS]
+    tag_close = after.find(">")
+    return ">" not in inside_before and "\n" not in inside_before and tag_close >= 0 \
+        and "<" not in after[:tag_close] and "\n" not in after[:tag_close]
 
 
 def _looks_like_name_or_title(words: list[str], content: str) -> bool:

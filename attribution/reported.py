@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from spacy.tokens import Token
 
 from attribution import lexicon
-from attribution.cues import QUOTE_TOKENS, SUBORDINATORS, according_to_object, is_according, subject_of, used_as_verb
+from attribution.cues import QUOTE_TOKENS, according_to_object, is_according, subject_of, used_as_verb
 from attribution.parse import ParsedText
 
 EDGE_WORDS = {"that", "for"}
@@ -163,8 +163,7 @@ def _discourse_marker(verb: Token, subject: Token | None) -> bool:
 
 def _behind_quote(verb: Token) -> bool:
     """Whether `verb` directly follows a closing quote mark (and its comma)."""
-    previous = [t for t in verb.doc[max(0, verb.i - 2):verb.i]]
-    return any(t.text in QUOTE_TOKENS for t in previous)
+    return any(t.text in QUOTE_TOKENS for t in verb.doc[max(0, verb.i - 2):verb.i])
 
 
 def _misattached_clause(preposition: Token) -> Token | None:
@@ -330,7 +329,7 @@ def find_reported(parsed: ParsedText) -> list[ReportedSpeech]:
             speaker = subject_of(outer, sentence) or speaker
         if speaker is None and token.dep_ == "acl" and token.head.pos_ in {"NOUN", "PROPN"}:
             speaker = token.head
-        if speaker is None and not passive and token.tag_ != "VBG" or _discourse_marker(token, speaker):
+        if (speaker is None and not passive and token.tag_ != "VBG") or _discourse_marker(token, speaker):
             continue
         for clause in _reported_clauses(token):
             span = _span(parsed, clause, PARENTHETICAL_MIN_TOKENS if _parenthetical(token) else MIN_TOKENS)
