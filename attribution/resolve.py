@@ -302,7 +302,24 @@ class Resolver:
         if word in {"who", "that"} and token.head.dep_ == "relcl" and token.head.head.i != token.head.i:
             antecedent = token.head.head
             return self.resolve(antecedent, position) if antecedent.pos_ in {"PROPN", "NOUN"} else None
+        if word == "it":
+            organisation = self._organisation_subject_before(position)
+            if organisation is not None:
+                return Resolved(organisation, "organization", None, span, "pronoun")
         return Resolved(None, "unknown", token.text, span, "pronoun")
+
+    def _organisation_subject_before(self, position: int) -> str | None:
+        """`The committee met on Monday. It said ...`: the closest organisation named as a subject
+        in this paragraph or the one before."""
+        index = bisect.bisect_left(self._outside_starts, position) - 1
+        paragraph = self.parsed.paragraph_of(position)
+        while index >= 0 and paragraph - self.outside[index].paragraph <= 1:
+            mention = self.outside[index]
+            index -= 1
+            canonical = self.canonical(mention)
+            if mention.role in {"subject", "embedded subject"} and self.kind.get(canonical) == "organization":
+                return canonical
+        return None
 
     def person_before(self, position: int, gender: str | None) -> NameMention | None:
         """The antecedent of a he/she at `position`.

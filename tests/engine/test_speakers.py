@@ -193,3 +193,10 @@ def test_fragment_in_a_subordinate_clause_belongs_to_its_own_speaker(attributed,
 def test_adjective_before_a_full_name_keeps_the_name(attributed, quote_with):
     text = 'A defiant Donald Trump is insisting he is "winning" and urging supporters to ignore the polls.'
     assert quote_with(attributed(text), "winning").speaker.name == "Donald Trump"
+
+
+def test_it_refers_back_to_an_organisation_named_as_a_subject(attributed, quote_with):
+    text = ("The Democratic National Committee met in Philadelphia on Monday. "
+            "It said that the convention would go ahead as planned.")
+    quote = quote_with(attributed(text), "convention would go ahead")
+    assert quote.speaker.name == "Democratic National Committee" and quote.method == "pronoun"
