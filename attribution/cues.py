@@ -122,8 +122,13 @@ def according_to_object(token: Token) -> Token | None:
 
 
 def inverted_subject(verb: Token, window: list[Token]) -> Token | None:
-    """`said Sverdlin` / `said the man`: the first nominal after the verb, if any."""
-    after = [t for t in window if t.i > verb.i]
+    """`said Sverdlin` / `said the man`: the first nominal after the verb, if any.
+
+    Only a finite verb inverts: after a participle (`telling reporters`) comes its object,
+    and a time (`said Thursday morning`) is never the speaker."""
+    if verb.tag_ == "VBG":
+        return None
+    after = [t for t in window if t.i > verb.i and t.dep_ != "npadvmod" and t.head.dep_ != "npadvmod"]
     for position, token in enumerate(after[:6]):
         # `said Skelly`, the surname mistagged as an adverb
         mistagged_name = position == 0 and token.is_alpha and token.text[:1].isupper()

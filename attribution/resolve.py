@@ -282,9 +282,11 @@ class Resolver:
         if indefinite and mention.gender is None:
             start, end = self.parsed.span_of([t for t in head.subtree if t.i <= chain[-1].i] or chain)
             return Resolved(None, "person", self.parsed.text[start:end], (start, end), "description")
-        if labelled is not None and labelled.kind == "group":
-            return Resolved(None, "organization", mention.text, (mention.start, mention.end), "description")
         canonical = self.canonical(mention)
+        # "Democrats say": a group, unless the word is the surname of a person named in full ("Tripp said")
+        if labelled is not None and labelled.kind == "group" and not (
+                canonical != mention.text and self.kind.get(canonical) == "person"):
+            return Resolved(None, "organization", mention.text, (mention.start, mention.end), "description")
         kind = self.kind.get(canonical, "person" if canonical in self.gender else mention.kind)
         kind = {"unknown": "person", "other": "unknown"}.get(kind, kind)
         return Resolved(canonical, kind, None, (mention.start, mention.end), "name", self.gender.get(canonical))

@@ -72,3 +72,9 @@ def test_speaker_after_the_verb_behind_a_quote_is_not_its_object(attributed, quo
     result = attributed(text)
     assert quote_with(result, "freedom of opinion").speaker.description.startswith("a German user")
     assert not [q for q in result.quotes if "German user" in q.text]
+
+
+def test_a_participle_takes_no_inverted_speaker(attributed):
+    text = ("Weaver didn't seem particularly impressed with the comments Tuesday, telling reporters, "
+            "\u201cA lot of people said the governor should step down.\u201d")
+    assert not [q for q in attributed(text).quotes if q.speaker is not None and q.speaker.description == "reporters"]

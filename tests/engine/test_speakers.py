@@ -200,3 +200,9 @@ def test_it_refers_back_to_an_organisation_named_as_a_subject(attributed, quote_
             "It said that the convention would go ahead as planned.")
     quote = quote_with(attributed(text), "convention would go ahead")
     assert quote.speaker.name == "Democratic National Committee" and quote.method == "pronoun"
+
+
+def test_surname_of_a_person_named_in_full_is_not_a_group(attributed, quote_with):
+    text = ("Dan Tripp, South Carolina state director of Keep the Promise, was unsure why the battle started.\n\n"
+            "\"Maybe we're just trying to let the bully learn the lesson,\" Tripp said.")
+    assert quote_with(attributed(text), "let the bully").speaker.name == "Dan Tripp"
