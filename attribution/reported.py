@@ -152,7 +152,14 @@ def _complement(verb: Token) -> Token | None:
 
 
 def _discourse_marker(verb: Token, subject: Token | None) -> bool:
-    """`That said, ...`, `Having said that, ...`: the writer's transition, nobody's words."""
+    """The writer's own voice, nobody's words: transitions (`That said, ...`, `Having said
+    that, ...`) and asides (`It's worth noting ...`, `There's no denying ...`, `It should be
+    noted that ...`)."""
+    if verb.head.lower_ == "worth" or (verb.i > 0 and verb.doc[verb.i - 1].lower_ == "no"):
+        return True
+    if any(c.dep_ in {"nsubjpass", "expl"} and c.lower_ == "it" for c in verb.children) \
+            and any(c.dep_ == "aux" and c.tag_ == "MD" for c in verb.children):
+        return True
     following = verb.doc[verb.i + 1] if verb.i + 1 < len(verb.doc) else None
     if subject is not None and subject.lower_ in {"that", "this"} and subject.i < verb.i:
         return following is not None and following.text == ","

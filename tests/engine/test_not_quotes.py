@@ -59,3 +59,10 @@ def test_that_said_is_the_writers_transition(attributed):
 def test_deny_with_two_objects_withholds_rather_than_reports(attributed):
     text = "A swing of a few points in Ohio would deny Democrats a possible landslide in November."
     assert attributed(text).quotes == []
+
+
+def test_the_writers_asides_report_nothing(attributed):
+    for text in ("It's worth noting there is little love lost between the big banks and Mr. Trump.",
+                 "There's no denying he has had quite a run this year.",
+                 "It should be noted that two of the researchers were later hired by the campaign."):
+        assert attributed(text).quotes == [], text
