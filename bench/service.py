@@ -15,8 +15,10 @@ varies by 10-30% from one half-minute to the next) hits the engine and the servi
    has its model loaded): `--clients` threads submit the batch over
    HTTP (`POST /v1/articles`) and wait for each (`GET ...?wait=`).
 Printed per phase: throughput, its ratio to N x the engine's (overall and per round),
-p50/p95/p99 submit-to-done latency, then the p99 of GETs of finished jobs (cached
-results), and the idle memory of each worker (its main process and pool child, RSS and PSS).
+CPU per article of the engine alone and of each part of the service (pool processes, the
+workers' main processes, gunicorn, Redis, the load generator), p50/p95/p99 submit-to-done
+latency, then the p99 of GETs of finished jobs (cached results), and the idle memory of each
+worker (its main process and pool child, RSS and PSS).
 
 Targets: ratio >= 0.9 per worker, 2 workers >= 1.5x one worker, cached GET p99 < 10 ms.
 Articles: the dev set's texts (`../shared/eval/polnear-dev.jsonl`) when present,
@@ -30,6 +32,7 @@ import http.client
 import json
 import os
 import random
+import resource
 import sys
 import tempfile
 import threading
@@ -71,6 +74,7 @@ class Run:
     cached_get_p99_ms: float
     idle_worker_rss_mb: list[float]
     idle_worker_pss_mb: list[float]
+    cpu_ms_per_article: dict[str, float]
 
 
 def load_articles(count: int, dev_set: Path) -> tuple[list[str], str]:
@@ -116,10 +120,13 @@ def _start_engine(ready) -> None:
     ready.wait()
 
 
-def _attribute_one(text: str) -> None:
+def _attribute_one(text: str) -> float:
+    """Attribute `text`; the CPU seconds it took."""
     from attribution import attribute
 
+    started = time.process_time()
     attribute(text)
+    return time.process_time() - started
 
 
 def _ready() -> None:
@@ -142,12 +149,11 @@ class EngineBaseline:
         self.pool = context.Pool(processes, initializer=_start_engine, initargs=(context.Barrier(processes),))
         self.pool.apply(_ready)  # every process has passed the barrier: loaded and warmed up
 
-    def seconds(self, texts: list[str]) -> float:
-        """Wall-clock seconds the processes take to attribute `texts` between them."""
+    def seconds(self, texts: list[str]) -> tuple[float, float]:
+        """Wall-clock seconds the processes take to attribute `texts` between them, and their CPU seconds."""
         started = time.perf_counter()
-        for _ in self.pool.imap_unordered(_attribute_one, texts, chunksize=1):
-            pass
-        return time.perf_counter() - started
+        cpu = sum(self.pool.imap_unordered(_attribute_one, texts, chunksize=1))
+        return time.perf_counter() - started, cpu
 
     def __enter__(self) -> "EngineBaseline":
         return self
@@ -266,11 +272,48 @@ def pool_schedule_seconds(pid: int) -> tuple[float, float]:
     return running / 1e9, waiting / 1e9
 
 
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def process_tree(pid: int) -> list[int]:
+    """`pid` and all its descendants."""
+    found = [pid]
+    for task in os.listdir(f"/proc/{pid}/task"):
+        for child in Path(f"/proc/{pid}/task/{task}/children").read_text().split():
+            found += process_tree(int(child))
+    return found
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU seconds used so far by the processes `pids`."""
+    total = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])
+    return total / CLOCK_TICKS
+
+
+def service_processes(stack: ServiceStack, redis_server: RedisServer) -> dict[str, list[int]]:
+    """The service's processes by role, for CPU accounting."""
+    mains = [worker.pid for worker in stack.workers]
+    return {"pool processes": [pid for main in mains for pid in process_tree(main)[1:]],
+            "worker main processes": mains, "API (gunicorn)": process_tree(stack.api.pid),
+            "Redis": [redis_server.process.pid]}
+
+
+def service_cpu(processes: dict[str, list[int]]) -> dict[str, float]:
+    """CPU seconds so far by role; the load generator is this process (its client threads)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return {**{role: cpu_seconds(pids) for role, pids in processes.items()},
+            "load generator": usage.ru_utime + usage.ru_stime}
+
+
 def run_with_workers(workers: int, texts: list[str], clients: int, rounds: int, log_dir: Path) -> Run:
     """One phase: in each round, the engine alone and then the service with `workers` on the same batch."""
     size = -(-len(texts) // rounds)
     batches = [texts[start:start + size] for start in range(0, len(texts), size)]
-    engine_seconds = parallel_seconds = service_seconds = running = waiting = 0.0
+    engine_seconds = engine_cpu = parallel_seconds = service_seconds = running = waiting = 0.0
+    service_cpu_used: dict[str, float] = {}
     latencies: list[float] = []
     urls: list[str] = []
     round_ratios = []
@@ -282,14 +325,20 @@ def run_with_workers(workers: int, texts: list[str], clients: int, rounds: int, 
                                                     api_threads=max(16, clients)))
         warm_up = [generated_article(-1 - number) for number in range(2 * workers)]
         submit_all(stack.base_url, warm_up, len(warm_up))  # every pool process has run the engine once
+        processes = service_processes(stack, redis_server)
         for batch in batches:
-            alone = single.seconds(batch)
+            alone, alone_cpu = single.seconds(batch)
             engine_seconds += alone
+            engine_cpu += alone_cpu
             if side_by_side is not None:
-                parallel_seconds += side_by_side.seconds(batch)
+                parallel_seconds += side_by_side.seconds(batch)[0]
             before = [pool_schedule_seconds(worker.pid) for worker in stack.workers]
+            cpu_before = service_cpu(processes)
             seconds, batch_latencies, batch_urls = submit_all(stack.base_url, batch, clients)
+            cpu_after = service_cpu(processes)
             after = [pool_schedule_seconds(worker.pid) for worker in stack.workers]
+            for role, used in cpu_after.items():
+                service_cpu_used[role] = service_cpu_used.get(role, 0.0) + used - cpu_before[role]
             running += sum(end[0] - start[0] for start, end in zip(before, after))
             waiting += sum(end[1] - start[1] for start, end in zip(before, after))
             service_seconds += seconds
@@ -309,7 +358,10 @@ def run_with_workers(workers: int, texts: list[str], clients: int, rounds: int, 
                latency_p95=percentile(latencies, 0.95), latency_p99=percentile(latencies, 0.99),
                cached_get_p50_ms=percentile(gets, 0.5), cached_get_p99_ms=percentile(gets, 0.99),
                idle_worker_rss_mb=[round(rss, 1) for rss, _ in memory],
-               idle_worker_pss_mb=[round(pss, 1) for _, pss in memory])
+               idle_worker_pss_mb=[round(pss, 1) for _, pss in memory],
+               cpu_ms_per_article={"engine alone": round(1000 * engine_cpu / len(texts), 1),
+                                   **{role: round(1000 * used / len(texts), 1)
+                                      for role, used in service_cpu_used.items()}})
 
 
 def main() -> int:
@@ -344,6 +396,7 @@ def main() -> int:
             if workers > 1:
                 print(f"  ratio to the engine in {workers} processes side by side (what this machine gives "
                       f"{workers} engines): {run.throughput / run.engine_parallel_throughput:.2f}")
+            print("  CPU per article, ms: " + ", ".join(f"{role} {ms}" for role, ms in run.cpu_ms_per_article.items()))
             print(f"  submit-to-done latency p50 {run.latency_p50:.2f} s, p95 {run.latency_p95:.2f} s, "
                   f"p99 {run.latency_p99:.2f} s")
             print(f"  cached GET p50 {run.cached_get_p50_ms:.2f} ms, p99 {run.cached_get_p99_ms:.2f} ms "
