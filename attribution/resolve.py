@@ -314,8 +314,9 @@ class Resolver:
         """`The committee met on Monday. It said ...`: the closest organisation named as a subject
         in this paragraph or the one before."""
         index = bisect.bisect_left(self._outside_starts, position) - 1
+        floor = max(-1, index - DESCRIPTION_LOOKBACK_NAMES)
         paragraph = self.parsed.paragraph_of(position)
-        while index >= 0 and paragraph - self.outside[index].paragraph <= 1:
+        while index > floor and paragraph - self.outside[index].paragraph <= 1:
             mention = self.outside[index]
             index -= 1
             canonical = self.canonical(mention)
