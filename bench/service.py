@@ -250,28 +250,6 @@ def cached_get_latencies(base_url: str, urls: list[str], total: int, clients: in
     return latencies
 
 
-def process_tree_memory(pid: int) -> tuple[float, float]:
-    """(RSS, PSS) in MB of `pid` and its children (a worker's main process and its pool)."""
-    pids = [pid] + [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-    rss = pss = 0.0
-    for member in pids:
-        for line in Path(f"/proc/{member}/smaps_rollup").read_text().splitlines():
-            if line.startswith("Rss:"):
-                rss += int(line.split()[1]) / 1024
-            elif line.startswith("Pss:"):
-                pss += int(line.split()[1]) / 1024
-    return rss, pss
-
-
-def pool_schedule_seconds(pid: int) -> tuple[float, float]:
-    """(seconds on a CPU, seconds runnable but waiting for a CPU) so far, of the pool processes of worker `pid`."""
-    running = waiting = 0
-    for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split():
-        on_cpu, on_runqueue, _ = Path(f"/proc/{child}/schedstat").read_text().split()
-        running, waiting = running + int(on_cpu), waiting + int(on_runqueue)
-    return running / 1e9, waiting / 1e9
-
-
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
@@ -291,6 +269,27 @@ def cpu_seconds(pids: list[int]) -> float:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         total += int(fields[11]) + int(fields[12])
     return total / CLOCK_TICKS
+
+
+def process_tree_memory(pid: int) -> tuple[float, float]:
+    """(RSS, PSS) in MB of `pid` and its children (a worker's main process and its pool)."""
+    rss = pss = 0.0
+    for member in process_tree(pid):
+        for line in Path(f"/proc/{member}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Rss:"):
+                rss += int(line.split()[1]) / 1024
+            elif line.startswith("Pss:"):
+                pss += int(line.split()[1]) / 1024
+    return rss, pss
+
+
+def pool_schedule_seconds(pid: int) -> tuple[float, float]:
+    """(seconds on a CPU, seconds runnable but waiting for a CPU) so far, of the pool processes of worker `pid`."""
+    running = waiting = 0
+    for child in process_tree(pid)[1:]:
+        on_cpu, on_runqueue, _ = Path(f"/proc/{child}/schedstat").read_text().split()
+        running, waiting = running + int(on_cpu), waiting + int(on_runqueue)
+    return running / 1e9, waiting / 1e9
 
 
 def service_processes(stack: ServiceStack, redis_server: RedisServer) -> dict[str, list[int]]:
