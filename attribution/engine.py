@@ -176,19 +176,20 @@ def _speaker_key(speaker: Resolved) -> str:
 
 
 def _reported_quotes(parsed: ParsedText, resolver: Resolver, direct: list[Found]) -> list[Found]:
-    """Unmarked reported speech, except clauses that are mostly a marked quote already
-    and clauses inside another reported clause."""
+    """Unmarked reported speech, except clauses that are mostly or partly a marked quote
+    already and clauses inside another reported clause."""
     found: list[Found] = []
     marked = sorted((f.opener if f.opener is not None else f.start, (f.closer + 1) if f.closer is not None else f.end)
                     for f in direct)
     marked_starts = [a for a, _ in marked]
-    fragments = sorted(f.start for f in direct if f.kind == "mixed")
+    quote_starts = sorted(f.start for f in direct)
     for reported in find_reported(parsed):
         span = (reported.start, reported.end)
         if _covered(span, marked, marked_starts) > 0.5 * (reported.end - reported.start):
             continue
-        # `called the plan "reckless"`: the fragment is the quote; the clause around it adds no quote
-        if bisect.bisect_left(fragments, reported.start) < bisect.bisect_left(fragments, reported.end):
+        # `called the plan "reckless"`, `Rhimes declared: "Change the world ..."`: the marked
+        # words are the quote; the clause around them adds none
+        if bisect.bisect_left(quote_starts, reported.start) < bisect.bisect_left(quote_starts, reported.end):
             continue
         if found and _iou(span, (found[-1].start, found[-1].end)) >= 0.5:
             continue

@@ -334,6 +334,8 @@ class Resolver:
         """
         index = bisect.bisect_left(self._outside_starts, position) - 1
         paragraph = self.parsed.paragraph_of(position)
+        cue = self.parsed.token_at(position)
+        sentence_start = self.parsed.start(cue.sent[0]) if cue is not None else position
         fallback = None
         while index >= 0:
             mention = self.outside[index]
@@ -345,7 +347,8 @@ class Resolver:
                 continue
             if gender is not None and self.gender.get(canonical) not in (None, gender):
                 continue
-            if mention.role == "subject":
+            # `Rhimes declared ...: "...," she said`: a subject in the cue's own sentence, embedded or not
+            if mention.role == "subject" or (mention.role == "embedded subject" and mention.start >= sentence_start):
                 return mention
             # outside subject position only names known to be people's (first name, title, learnt gender)
             if fallback is None and canonical in self.gender:

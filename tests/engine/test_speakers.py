@@ -206,3 +206,12 @@ def test_surname_of_a_person_named_in_full_is_not_a_group(attributed, quote_with
     text = ("Dan Tripp, South Carolina state director of Keep the Promise, was unsure why the battle started.\n\n"
             "\"Maybe we're just trying to let the bully learn the lesson,\" Tripp said.")
     assert quote_with(attributed(text), "let the bully").speaker.name == "Dan Tripp"
+
+
+def test_pronoun_takes_a_subject_embedded_in_its_own_sentence(attributed, quote_with):
+    text = ("Singer Gladys Knight opened the show.\n\n"
+            "Writer Shonda Rhimes and Rihanna were honored later.\n\n"
+            "In her speech, Rhimes declared the need for drive: \u201cChange the world and then change it again,\u201d "
+            "she said.")
+    quotes = attributed(text).quotes
+    assert [(q.text, q.speaker.name) for q in quotes] == [("Change the world and then change it again,", "Shonda Rhimes")]
