@@ -20,6 +20,7 @@ from attribution.parse import ParsedText, parse
 from attribution.reported import find_reported
 from attribution.resolve import Resolved, Resolver
 from attribution.result import Attribution, Quote, TextSpan
+from attribution.segment import Stretches
 from attribution.speakers import SpeakerRegistry
 
 ENGINE_NAME = "whosaid"
@@ -58,14 +59,17 @@ def attribute(text: str) -> Attribution:
         raise TypeError(f"attribute() needs a str, got {type(text).__name__}")
     parsed = parse(text)
     spans = []
+    not_quotes = []  # titles, names, scare quotes: marked, but nobody's words
     for span in marks.quoted_spans(text, parsed.paragraphs):
         quote = quotes.classify(parsed, span)
         if quote is not None:
             spans.append(quote)
+        else:
+            not_quotes.append((span.start, span.end))
     quoted = [(q.opener, q.end) for q in spans]
     resolver = Resolver(parsed, label_names(parsed, name_mentions(parsed), quoted), quoted)
     found = _direct_quotes(parsed, spans, resolver)
-    found += _reported_quotes(parsed, resolver, found)
+    found += _reported_quotes(parsed, resolver, found, Stretches(not_quotes))
     # marked text nobody can be found to have said is, in news, a title, a slogan or a
     # term the classifier let through far more often than an orphan quotation
     found = [f for f in found if f.speaker is not None or f.kind == "indirect"]
@@ -175,9 +179,12 @@ def _speaker_key(speaker: Resolved) -> str:
     return (speaker.name or speaker.description or "").casefold()
 
 
-def _reported_quotes(parsed: ParsedText, resolver: Resolver, direct: list[Found]) -> list[Found]:
+def _reported_quotes(parsed: ParsedText, resolver: Resolver, direct: list[Found],
+                     not_quotes: Stretches) -> list[Found]:
     """Unmarked reported speech, except clauses that are mostly or partly a marked quote
-    already and clauses inside another reported clause."""
+    already, clauses that begin or end inside a marked title or term (the parse read
+    into it: `called the book "A Future to Believe In" a blueprint`), and clauses inside
+    another reported clause."""
     found: list[Found] = []
     marked = sorted((f.opener if f.opener is not None else f.start, (f.closer + 1) if f.closer is not None else f.end)
                     for f in direct)
@@ -190,6 +197,8 @@ def _reported_quotes(parsed: ParsedText, resolver: Resolver, direct: list[Found]
         # `called the plan "reckless"`, `Rhimes declared: "Change the world ..."`: the marked
         # words are the quote; the clause around them adds none
         if bisect.bisect_left(quote_starts, reported.start) < bisect.bisect_left(quote_starts, reported.end):
+            continue
+        if reported.start in not_quotes or reported.end - 1 in not_quotes:
             continue
         if found and _iou(span, (found[-1].start, found[-1].end)) >= 0.5:
             continue

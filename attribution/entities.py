@@ -14,6 +14,7 @@ import dataclasses
 from attribution.mentions import NameMention
 from attribution.model import ENTITY_COMPONENT, load_model
 from attribution.parse import ParsedText, parsable_text
+from attribution.segment import Stretches
 
 PERSON_LABELS = {"PERSON"}
 ORGANISATION_LABELS = {"ORG", "GPE"}
@@ -50,16 +51,10 @@ def kind_from_label(label: str | None, fallback: str) -> str:
 
 def label_names(parsed: ParsedText, names: list[NameMention], quoted: list[tuple[int, int]]) -> list[NameMention]:
     """The name mentions with `kind` set from NER where a window around them was labelled."""
-    quoted = sorted(quoted)
-    quote_starts = [a for a, _ in quoted]
-
-    def inside_quote(offset: int) -> bool:
-        index = bisect.bisect_right(quote_starts, offset) - 1
-        return index >= 0 and offset < quoted[index][1]
-
+    inside_quotes = Stretches(quoted)
     windows: set[tuple[int, int]] = set()
     for mention in names:
-        if inside_quote(mention.start) or mention.role not in LABELLED_ROLES:
+        if mention.start in inside_quotes or mention.role not in LABELLED_ROLES:
             continue
         token = parsed.token_at(mention.start)
         if token is None:

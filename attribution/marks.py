@@ -13,11 +13,10 @@ runs into the next paragraph.
 """
 from __future__ import annotations
 
-import bisect
 import re
 from dataclasses import dataclass
 
-from attribution.segment import Paragraph
+from attribution.segment import Paragraph, Stretches
 
 OPEN, CLOSE, EITHER = "open", "close", "either"
 
@@ -111,17 +110,13 @@ def _is_apostrophe(text: str, mark: Mark, lo: int, hi: int) -> bool:
     return False
 
 
-def _single_pairs(text: str, paragraph: Paragraph, blocked: list[tuple[int, int]]) -> list[tuple[Mark, Mark]]:
-    """Single-mark quotes of a paragraph outside the (sorted, disjoint) double-quoted `blocked` stretches."""
+def _single_pairs(text: str, paragraph: Paragraph, blocked: Stretches) -> list[tuple[Mark, Mark]]:
+    """Single-mark quotes of a paragraph outside the double-quoted `blocked` stretches."""
     lo, hi = paragraph.start, paragraph.end
-    blocked_starts = [a for a, _ in blocked]
     marks = []
     for position in range(lo, hi):
         char = text[position]
-        if char not in SINGLE_GLYPHS:
-            continue
-        inside = bisect.bisect_right(blocked_starts, position) - 1
-        if inside >= 0 and position < blocked[inside][1]:
+        if char not in SINGLE_GLYPHS or position in blocked:
             continue
         if text[position:position + 2] == "''" or (position > lo and text[position - 1:position + 1] == "''"):
             continue
@@ -190,7 +185,7 @@ def quoted_spans(text: str, paragraphs: list[Paragraph]) -> list[MarkedSpan]:
                 doubles.append(MarkedSpan(start, paragraph.end, left_open.position, None, paragraph.index,
                                           continues))
         spans.extend(doubles)
-        blocked = sorted((s.opener, (s.closer if s.closer is not None else s.end) + 1) for s in doubles)
+        blocked = Stretches((s.opener, (s.closer if s.closer is not None else s.end) + 1) for s in doubles)
         for opener, closer in _single_pairs(text, paragraph, blocked):
             if closer.position > opener.position + 1:
                 spans.append(MarkedSpan(opener.position + 1, closer.position, opener.position,

@@ -21,6 +21,10 @@ _SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)\]]*\s")
 _TRAILING_PUNCT = ".,;:!?\u2026"
 NAMING_VERBS = {"call", "dub", "label", "brand", "nickname"}
 _ABBREVIATION = re.compile(r"\b(?:[A-Za-z]\.){2,}")
+WORK_NOUNS = {"book", "books", "memoir", "novel", "film", "movie", "documentary", "show", "series", "song",
+              "album", "play", "musical", "podcast", "column", "essay", "op-ed", "article", "headline",
+              "titled", "entitled", "program", "programme", "episode", "opera", "poem", "painting", "exhibit",
+              "exhibition", "sitcom", "bestseller"}
 MAX_TITLE_WORDS = 6
 MAX_HEADING_WORDS = 10
 _DOUBLE_MARK = re.compile("[\"\u201c\u201d\u201e\u00ab\u00bb]|''")
@@ -83,6 +87,8 @@ def classify(parsed: ParsedText, span: MarkedSpan) -> QuoteSpan | None:
         kind = "mixed"
     if kind == "direct" and _is_credited_title(text, span):
         return None
+    if _looks_like_name_or_title(words, stripped) and _follows_a_work_noun(lead_words):
+        return None  # `his book "Tough Choices"`, `a film titled "13 Hours: The Secret Soldiers"`
     if kind == "mixed" or (span.closer is not None and not ends_sentence and len(words) <= 4):
         reported = _reported_around(parsed, span)
         # `"No," Smith replied.` is an answer, `on Fox's "Hannity"` a title,
@@ -131,6 +137,11 @@ def _names_something(verb) -> bool:
 
 
 _CREDIT = re.compile(r"\s*,?\s*by\s+[A-Z]")
+
+
+def _follows_a_work_noun(lead_words: list[str]) -> bool:
+    """Whether the marks come right after a word naming a work: `memoir "Tough Choices"`."""
+    return bool(lead_words) and lead_words[-1].lower() in WORK_NOUNS
 
 
 def _is_credited_title(text: str, span: MarkedSpan) -> bool:

@@ -20,6 +20,7 @@ from spacy.tokens import Token
 from attribution import lexicon
 from attribution.mentions import NameMention, chain_head, classify, mention_from_tokens, name_chain
 from attribution.parse import ParsedText
+from attribution.segment import Stretches
 
 PRONOUN_LOOKBACK_PARAGRAPHS = 4
 DATELINE_SEPARATORS = {",", "-", "\u2013", "\u2014", "\u2015"}
@@ -63,8 +64,7 @@ class Resolver:
     def __init__(self, parsed: ParsedText, names: list[NameMention], quoted: list[tuple[int, int]]):
         self.parsed = parsed
         self.names = names
-        self.quoted = sorted(quoted)
-        self._quote_starts = [a for a, _ in self.quoted]
+        self._quoted = Stretches(quoted)
         self._starts = [n.start for n in names]
         self._by_span = {(n.start, n.end): n for n in names}
         self._canonical_cache: dict[tuple[tuple[str, ...], bool, str | None], str] = {}
@@ -79,7 +79,7 @@ class Resolver:
                 self._form_starts[mention.key] = starts
                 self._forms_by_first.setdefault(mention.key[0], set()).add(mention.key)
                 self._spelling.setdefault(mention.key, mention.words)
-        self.outside = [n for n in names if not self._inside_quote(n.start)]
+        self.outside = [n for n in names if n.start not in self._quoted]
         self._outside_starts = [n.start for n in self.outside]
         self.gender: dict[str, str] = {}
         self.kind: dict[str, str] = {}
@@ -142,10 +142,6 @@ class Resolver:
         if index >= 0 and offset < self.outside[index].end:
             return self.outside[index]
         return None
-
-    def _inside_quote(self, offset: int) -> bool:
-        index = bisect.bisect_right(self._quote_starts, offset) - 1
-        return index >= 0 and offset < self.quoted[index][1]
 
     def canonical(self, mention: NameMention) -> str:
         """The fullest form of this name in the article.

@@ -8,8 +8,10 @@ linear in the input length and below spaCy's `max_length`.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
+from typing import Iterable
 
 MAX_CHUNK_CHARS = 5000
 _LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029\x0b\x0c\x1c\x1d\x1e\x85]+")
@@ -77,3 +79,16 @@ def chunks(text: str, paragraph: Paragraph, limit: int = MAX_CHUNK_CHARS) -> lis
         start = cut
     pieces.append(Chunk(paragraph.index, start, paragraph.end))
     return [c for c in pieces if _WORD_CHARACTER.search(text, c.start, c.end)]
+
+
+class Stretches:
+    """Disjoint stretches `[start, end)` of a text (quotes, titles), asked whether an
+    offset lies inside one of them."""
+
+    def __init__(self, stretches: Iterable[tuple[int, int]]):
+        self._stretches = sorted(stretches)
+        self._starts = [start for start, _ in self._stretches]
+
+    def __contains__(self, offset: int) -> bool:
+        index = bisect.bisect_right(self._starts, offset) - 1
+        return index >= 0 and offset < self._stretches[index][1]

@@ -66,3 +66,9 @@ def test_the_writers_asides_report_nothing(attributed):
                  "There's no denying he has had quite a run this year.",
                  "It should be noted that two of the researchers were later hired by the campaign."):
         assert attributed(text).quotes == [], text
+
+
+def test_title_after_a_word_naming_a_work(attributed):
+    result = attributed('Trump said the show "The Apprentice" had made him famous, and Sanders called the book '
+                        '"A Future to Believe In" a blueprint.')
+    assert [q.text for q in result.quotes] == ['the show "The Apprentice" had made him famous']
