@@ -38,9 +38,7 @@ def test_a_run_of_quote_marks_hides_no_quote_and_spoils_none(attributed, quote_w
 
 
 def test_stretches_answer_whether_an_offset_is_inside_one():
-    from attribution.segment import Stretches
-
-    stretches = Stretches([(20, 30), (2, 5)])
+    stretches = segment.Stretches([(20, 30), (2, 5)])
     assert [offset in stretches for offset in (1, 2, 4, 5, 19, 20, 29, 30)] == [
         False, True, True, False, False, True, True, False]
-    assert 3 not in Stretches([])
+    assert 3 not in segment.Stretches([])
