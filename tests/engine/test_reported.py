@@ -129,3 +129,8 @@ def test_clause_around_a_quoted_fragment_is_not_a_second_quote(attributed):
     text = 'Opposition leader Karen Olsen said the plan was "reckless and unfunded" and would fail by spring.'
     quotes = attributed(text).quotes
     assert [(q.text, q.kind, q.speaker.name) for q in quotes] == [("reckless and unfunded", "mixed", "Karen Olsen")]
+
+
+def test_the_writers_transition_is_not_an_outer_source(attributed, quote_with):
+    quote = quote_with(attributed("That said, most voters say they believe the economy will recover."), "economy")
+    assert quote.speaker is not None and "voters" in quote.speaker.description
