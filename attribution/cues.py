@@ -176,13 +176,19 @@ def cue_in(window: list[Token], prefer_last: bool, asides_last: bool = False) ->
     for verb in candidates:
         if is_according(verb):
             return Cue((verb, verb.doc[verb.i + 1]), according_to_object(verb), "")
-        speaker = subject_of(verb, allowed) or inverted_subject(verb, window) or leading_nominal(verb, window)
+        speaker = _speaker_of(verb, window, allowed)
         if speaker is None:
             continue
         if _can_speak(speaker):
             return Cue((verb,), speaker, "")
         fallback = fallback or Cue((verb,), speaker, "")
     return fallback
+
+
+def _speaker_of(verb: Token, window: list[Token], allowed: set[int]) -> Token | None:
+    """Who speaks through `verb` in `window`: its subject, the name after it when inverted,
+    or the first name between the quote and the verb when the parse lost the subject."""
+    return subject_of(verb, allowed) or inverted_subject(verb, window) or leading_nominal(verb, window)
 
 
 def _reports_anything(verb: Token) -> bool:
@@ -257,7 +263,7 @@ def governing_cue(parsed: ParsedText, opener: int, before: list[Token], after: l
         for window, position in ((before, "before"), (after, "after")):
             allowed = {t.i for t in window}
             if verb.i in allowed and verb.doc is window[0].doc:
-                speaker = subject_of(verb, allowed) or inverted_subject(verb, window) or leading_nominal(verb, window)
+                speaker = _speaker_of(verb, window, allowed)
                 if speaker is not None and _can_speak(speaker):
                     return Cue((verb,), speaker, position)
     return None

@@ -332,8 +332,10 @@ def find_reported(parsed: ParsedText) -> list[ReportedSpeech]:
         passive = _passive(token)
         speaker = _agent(token) if passive else subject_of(token, sentence) or _sentence_opening_name(token)
         outer = _outer_reporter(token)
-        if outer is not None and not _passive(outer) and not _discourse_marker(outer, subject_of(outer, sentence)):
-            speaker = subject_of(outer, sentence) or speaker
+        if outer is not None and not _passive(outer):
+            outer_subject = subject_of(outer, sentence)
+            if not _discourse_marker(outer, outer_subject):
+                speaker = outer_subject or speaker
         if speaker is None and token.dep_ == "acl" and token.head.pos_ in {"NOUN", "PROPN"}:
             speaker = token.head
         if (speaker is None and not passive and token.tag_ != "VBG") or _discourse_marker(token, speaker):

@@ -164,7 +164,7 @@ class Resolver:
         if not candidates and len(key) == 1 and mention.titles:  # "Ms. Dong" for Dong Xiaolin
             candidates = [form for form in self._forms_by_first.get(key[0], ()) if len(form) == 2]
             forms = {form: self._form_starts[form] for form in candidates}
-        elif not candidates and len(key) == 1 and mention.gender:  # "Bill" for Bill Clinton
+        elif not candidates and len(key) == 1 and gender:  # "Bill" for Bill Clinton
             candidates = [form for form in self._forms_by_first.get(key[0], ()) if len(form) >= 2]
             forms = {form: self._form_starts[form] for form in candidates}
         name = " ".join(mention.words)
