@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from attribution import lexicon
-from attribution.marks import MarkedSpan
+from attribution.marks import DOUBLE_GLYPHS, SINGLE_GLYPHS, MarkedSpan
 from attribution.parse import ParsedText
 
 _WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
@@ -27,8 +27,7 @@ WORK_NOUNS = {"book", "books", "memoir", "novel", "film", "movie", "documentary"
               "exhibition", "sitcom", "bestseller"}
 MAX_TITLE_WORDS = 6
 MAX_HEADING_WORDS = 10
-_DOUBLE_MARK = re.compile("[\"\u201c\u201d\u201e\u00ab\u00bb]|''")
-SINGLE_MARKS = {"'", "\u2018", "\u2019", "\u201a", "\u2039", "\u203a"}
+_DOUBLE_MARK = re.compile("[" + re.escape("".join(DOUBLE_GLYPHS)) + "]|''")
 MAX_SUBTITLED_TITLE_WORDS = 14
 MAX_TAG_CHARS = 300  # how far a mark may sit from the `<` and `>` of the tag it is in
 STYLE_WINDOW = 5000  # the text either side of a span that tells the article's quoting style
@@ -156,7 +155,8 @@ def _is_heading(parsed: ParsedText, span: MarkedSpan, words: list[str]) -> bool:
     marks (around it): a subheading in headline style (American headlines quote with single marks)."""
     text = parsed.text
     paragraph = parsed.paragraphs[span.paragraph]
-    if text[span.opener] not in SINGLE_MARKS or span.closer is None or len(words) > MAX_HEADING_WORDS:
+    single = span.start - span.opener == 1 and text[span.opener] in SINGLE_GLYPHS  # `''` is a double mark
+    if not single or span.closer is None or len(words) > MAX_HEADING_WORDS:
         return False
     if span.opener != paragraph.start or text[span.closer + 1:paragraph.end].strip(_TRAILING_PUNCT + " "):
         return False
