@@ -17,6 +17,10 @@ The rules:
 - gold `non_quotes` (titles, nicknames, scare quotes) reported as quotes are
   counted as a false-positive rate.
 
+`score()` can also collect one outcome per predicted quote (its confidence and
+whether it was right end to end), from which `reliability()` builds a
+calibration table: does a confidence of 0.8 mean right 80% of the time?
+
 Everything here is a pure function of plain JSON-like dicts, as read from the
 gold and prediction JSONL files.
 """
@@ -29,6 +33,7 @@ from dataclasses import asdict, dataclass, field
 
 MATCH_THRESHOLD = 0.5
 EXCERPT_CHARS = 80
+RELIABILITY_BINS = 10
 
 TRIMMED_CHARACTERS = frozenset(
     " \t\r\n\u00a0"  # white space
@@ -148,6 +153,19 @@ def _engine_details(predicted_quote: dict) -> dict:
     return {"method": predicted_quote.get("method"), "mention": mention.get("text") if isinstance(mention, dict) else None}
 
 
+@dataclass(frozen=True)
+class Outcome:
+    """One predicted quote as end-to-end scoring sees it: right means matched to a required
+    gold quote with the right speaker; a spurious quote or a wrong speaker is not right.
+    Predictions matched to optional or speaker-unscored gold quotes have no outcome."""
+
+    document_id: str
+    confidence: float | None
+    method: str | None
+    kind: str | None
+    right: bool
+
+
 @dataclass
 class _Tally:
     """Running counts over all documents (floats so `speaker_eval` booleans add up as in score.py)."""
@@ -213,7 +231,14 @@ def _predicted_spans(document_id: str, text: str, predicted_quotes: list[dict]) 
     return spans
 
 
-def _score_document(document_id: str, gold: dict, predicted_quotes: list[dict], tally: _Tally, errors: list[ScoringError]) -> None:
+def _outcome(document_id: str, predicted_quote: dict, right: bool) -> Outcome:
+    confidence = predicted_quote.get("confidence")
+    return Outcome(document_id, float(confidence) if isinstance(confidence, (int, float)) else None,
+                   predicted_quote.get("method"), predicted_quote.get("kind"), right)
+
+
+def _score_document(document_id: str, gold: dict, predicted_quotes: list[dict], tally: _Tally, errors: list[ScoringError],
+                    outcomes: list[Outcome]) -> None:
     try:
         text = gold["text"]
         gold_quotes = gold.get("quotes", [])
@@ -252,6 +277,7 @@ def _score_document(document_id: str, gold: dict, predicted_quotes: list[dict], 
             continue
         counts["speaker_scored"] += 1
         counts["speaker_right"] += right_speaker
+        outcomes.append(_outcome(document_id, predicted_quote, right_speaker))
         per_kind[kind]["speaker_scored"] += 1
         per_kind[kind]["speaker_right"] += right_speaker
         if not right_speaker:
@@ -263,6 +289,7 @@ def _score_document(document_id: str, gold: dict, predicted_quotes: list[dict], 
         if predicted_index in matched_predictions:
             continue
         counts["pred_counted"] += 1
+        outcomes.append(_outcome(document_id, predicted_quote, False))
         errors.append(ScoringError(document_id, "spurious", text[predicted_span[0]:predicted_span[1]][:EXCERPT_CHARS], *predicted_span,
                                    kind=predicted_quote.get("kind"), predicted_speaker=speaker_name(predicted_quote.get("speaker")),
                                    **_engine_details(predicted_quote)))
@@ -273,18 +300,21 @@ def _score_document(document_id: str, gold: dict, predicted_quotes: list[dict], 
         counts["traps_hit"] += any(overlap_ratio(trap, span) >= MATCH_THRESHOLD for span in predicted_spans)
 
 
-def score(gold_documents: dict[str, dict], predicted_documents: dict[str, dict]) -> tuple[Score, list[ScoringError]]:
+def score(gold_documents: dict[str, dict], predicted_documents: dict[str, dict],
+          outcomes: list[Outcome] | None = None) -> tuple[Score, list[ScoringError]]:
     """Score predictions (`{id: {"quotes": [...]}}`) against gold (`{id: {"text", "quotes", "non_quotes"?}}`).
 
     Documents absent from the predictions count as predicting nothing. Returns the
-    summary and every error, in document order. Raises ScoringInputError on data
-    that cannot be scored.
+    summary and every error, in document order, and appends to `outcomes`, when
+    given, the outcome of every predicted quote that end-to-end scoring counts.
+    Raises ScoringInputError on data that cannot be scored.
     """
     tally = _Tally()
     errors: list[ScoringError] = []
+    collected = outcomes if outcomes is not None else []
     for document_id, gold in gold_documents.items():
         predicted_quotes = (predicted_documents.get(document_id) or {}).get("quotes") or []
-        _score_document(document_id, gold, predicted_quotes, tally, errors)
+        _score_document(document_id, gold, predicted_quotes, tally, errors, collected)
 
     counts = tally.counts
     matched = counts["matched"]
@@ -329,6 +359,56 @@ def format_summary(summary: Score) -> list[str]:
         lines.append(f"non-quotes predicted as quotes: {summary.non_quote_false_positive_rate:.3f}")
     lines.append(f"speaker accuracy on matched quotes {summary.speaker_accuracy:.3f}")
     lines.append(f"end-to-end   P {end_to_end.precision:.3f}  R {end_to_end.recall:.3f}  F1 {end_to_end.f1:.3f}")
+    return lines
+
+
+@dataclass(frozen=True)
+class ReliabilityBin:
+    """Predictions whose confidence lies in `[low, high)` (the last bin includes 1.0)."""
+
+    low: float
+    high: float
+    count: int
+    mean_confidence: float
+    share_right: float
+
+
+@dataclass(frozen=True)
+class Reliability:
+    """A calibration table; `expected_calibration_error` is the count-weighted mean of
+    |mean confidence - share right| over the bins (0 for perfect calibration)."""
+
+    bins: list[ReliabilityBin]
+    count: int
+    expected_calibration_error: float
+
+
+def reliability(outcomes: list[Outcome], bins: int = RELIABILITY_BINS) -> Reliability:
+    """Bin the outcomes that carry a confidence by it, and compare each bin's mean confidence with its share right."""
+    rated = [outcome for outcome in outcomes if outcome.confidence is not None]
+    members: list[list[Outcome]] = [[] for _ in range(bins)]
+    for outcome in rated:
+        members[min(bins - 1, max(0, int(outcome.confidence * bins)))].append(outcome)
+    table, gap = [], 0.0
+    for index, group in enumerate(members):
+        if not group:
+            continue
+        mean_confidence = sum(o.confidence for o in group) / len(group)
+        share_right = sum(o.right for o in group) / len(group)
+        gap += len(group) * abs(mean_confidence - share_right)
+        table.append(ReliabilityBin(index / bins, (index + 1) / bins, len(group), round(mean_confidence, 4), round(share_right, 4)))
+    return Reliability(table, len(rated), round(gap / len(rated), 4) if rated else 0.0)
+
+
+def format_reliability(table: Reliability) -> list[str]:
+    """The calibration table as printed by `whosaid eval`."""
+    if not table.count:
+        return ["confidence: no scored prediction carries one"]
+    lines = [f"confidence reliability over {table.count} scored predictions "
+             f"(expected calibration error {table.expected_calibration_error:.3f}):",
+             "   confidence    quotes   mean conf.   share right"]
+    for row in table.bins:
+        lines.append(f"   {row.low:.1f} - {row.high:.1f}  {row.count:>8}   {row.mean_confidence:>10.3f}   {row.share_right:>11.3f}")
     return lines
 
 

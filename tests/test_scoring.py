@@ -10,11 +10,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from attribution.scoring import (
+    Outcome,
     ScoringInputError,
     format_errors,
+    format_reliability,
     format_summary,
     match_spans,
     overlap_ratio,
+    reliability,
     same_speaker,
     score,
     trim_span,
@@ -245,3 +248,30 @@ def test_same_numbers_as_the_shared_scorer_on_random_documents(shared_scorer, ca
     theirs, their_errors = shared_summary(shared_scorer, gold, prediction)
     assert ours.to_dict() == theirs
     assert [error.error for error in our_errors] == their_errors
+
+
+def test_every_counted_prediction_has_an_outcome_right_only_with_the_right_speaker():
+    gold = gold_document(quote("We will rebuild the bridge."), quote("a fantasy", optional=True),
+                         quote("taxes would not rise", speaker="Ron Ames"))
+    prediction = predicted(quote("We will rebuild the bridge.", confidence=0.9, method="name"),
+                           quote("a fantasy", confidence=0.4),  # matches an optional quote: not counted
+                           quote("taxes would not rise", confidence=0.7),  # wrong speaker
+                           quote("The mayor said", confidence=0.2))  # spurious
+    outcomes: list[Outcome] = []
+    score(gold, prediction, outcomes)
+    assert [(o.confidence, o.right) for o in outcomes] == [(0.9, True), (0.7, False), (0.2, False)]
+    assert outcomes[0].method == "name" and outcomes[0].document_id == "d"
+
+
+def test_reliability_bins_compare_confidence_with_the_share_right():
+    outcomes = [Outcome("d", 0.95, None, None, True)] * 9 + [Outcome("d", 0.95, None, None, False)] \
+        + [Outcome("d", 0.35, None, None, True)] * 5 + [Outcome("d", 0.35, None, None, False)] * 5 \
+        + [Outcome("d", None, None, None, True), Outcome("d", 1.0, None, None, True)]
+    table = reliability(outcomes)
+    assert table.count == 21
+    assert [(row.low, row.count, row.share_right) for row in table.bins] == [(0.3, 10, 0.5), (0.9, 11, 0.9091)]
+    # |0.35 - 0.5| * 10 + |(9 * 0.95 + 0.95 + 1.0) / 11 - 10 / 11| * 11, over 21
+    assert table.expected_calibration_error == pytest.approx((1.5 + abs(10.5 - 10)) / 21, abs=1e-4)
+    lines = format_reliability(table)
+    assert "expected calibration error 0.095" in lines[0] and lines[2].split()[:4] == ["0.3", "-", "0.4", "10"]
+    assert format_reliability(reliability([])) == ["confidence: no scored prediction carries one"]

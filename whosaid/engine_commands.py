@@ -379,14 +379,15 @@ def read_gold(path: str) -> list[Article]:
 
 def run_eval(args: argparse.Namespace) -> int:
     from attribution import engine_info
-    from attribution.scoring import ScoringInputError, format_errors, format_summary, score
+    from attribution.scoring import ScoringInputError, format_errors, format_reliability, format_summary, reliability, score
 
     try:
         gold_articles = read_gold(args.gold)
         started = time.perf_counter()
         predictions, failures = predict_gold(args.gold, gold_articles, args.out, args.jobs)
         elapsed = time.perf_counter() - started
-        summary, errors = score({str(article.id): article.row for article in gold_articles}, predictions)
+        outcomes = []
+        summary, errors = score({str(article.id): article.row for article in gold_articles}, predictions, outcomes)
     except (UsageError, ScoringInputError) as error:
         print(f"whosaid eval: {error}", file=sys.stderr)
         return EXIT_UNUSABLE_INPUT
@@ -398,6 +399,7 @@ def run_eval(args: argparse.Namespace) -> int:
     print(f"engine {info.get('name')} {info.get('version')}: {len(gold_articles)} documents, {characters:,} characters "
           f"in {elapsed:.1f} s, model loading included ({characters / elapsed:,.0f} chars/s, {args.jobs} job(s))")
     print("\n".join(format_summary(summary)))
+    print("\n".join(format_reliability(reliability(outcomes))))
     if args.errors:
         print("\n".join(format_errors(errors, args.errors)))
     if failures:

@@ -61,7 +61,20 @@ def test_printed_numbers_are_those_of_the_shared_scorer(tmp_path, capsys):
     status, out, _ = run(["eval", str(SEED_GOLD), "--jobs", "1", "--errors", "0", "--out", str(predictions)], capsys)
     assert status == 0
     shared = subprocess.run([sys.executable, str(SHARED_SCORER), str(SEED_GOLD), str(predictions)], capture_output=True, text=True, check=True)
-    assert out.splitlines()[1:] == shared.stdout.splitlines()
+    scored = shared.stdout.splitlines()
+    lines = out.splitlines()
+    assert lines[1:1 + len(scored)] == scored
+    assert lines[1 + len(scored)].startswith("confidence reliability over 11 scored predictions (expected calibration error ")
+
+
+def test_eval_prints_a_reliability_table_of_the_confidence(capsys):
+    status, out, _ = run(["eval", str(SEED_GOLD), "--jobs", "1", "--errors", "0"], capsys)
+    assert status == 0
+    table = out.split("confidence reliability over ", 1)[1].splitlines()
+    assert table[1].split() == ["confidence", "quotes", "mean", "conf.", "share", "right"]
+    rows = [row.split() for row in table[2:]]
+    assert rows and all(row[1] == "-" and 0 <= float(row[0]) < float(row[2]) <= 1 for row in rows)
+    assert sum(int(row[3]) for row in rows) == 11
 
 
 def test_unusable_gold_names_every_bad_line(tmp_path, capsys):
