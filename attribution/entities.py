@@ -50,11 +50,14 @@ def kind_from_label(label: str | None, fallback: str) -> str:
 
 
 def label_names(parsed: ParsedText, names: list[NameMention], quoted: list[tuple[int, int]]) -> list[NameMention]:
-    """The name mentions with `kind` set from NER where a window around them was labelled."""
+    """The name mentions with `kind` set from NER where a window around them was labelled.
+
+    A name with a known first name or a personal title is a person's whatever the
+    label, so it gets no window of its own."""
     inside_quotes = Stretches(quoted)
     windows: set[tuple[int, int]] = set()
     for mention in names:
-        if mention.start in inside_quotes or mention.role not in LABELLED_ROLES:
+        if mention.gender or mention.start in inside_quotes or mention.role not in LABELLED_ROLES:
             continue
         token = parsed.token_at(mention.start)
         if token is None:
