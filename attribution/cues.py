@@ -78,7 +78,7 @@ def _author_of(noun: Token, allowed: set[int]) -> Token:
     """`Teneo issued a statement saying ...`: a thing that says something speaks
     for the subject of the verb that has it as object; a person noun speaks for itself."""
     verb = noun.head
-    if noun.dep_ != "dobj" or noun.pos_ != "NOUN" or noun.lemma_.lower() in lexicon.PERSON_NOUNS:
+    if noun.dep_ != "dobj" or noun.pos_ != "NOUN" or lexicon.is_person_noun(noun.lemma_.lower()):
         return noun
     subject = next((c for c in verb.children if c.dep_ == "nsubj" and c.i in allowed), None)
     return subject if subject is not None else noun
@@ -200,7 +200,7 @@ def _can_speak(token: Token) -> bool:
     if token.pos_ in {"PROPN", "PRON"} or token.text[:1].isupper():
         return True
     lemma = token.lemma_.lower()
-    return lemma in lexicon.PERSON_NOUNS or lemma in lexicon.ORGANISATION_HEADS or token.tag_ in {"NNS", "NNPS"}
+    return lexicon.is_person_noun(lemma) or lemma in lexicon.ORGANISATION_HEADS or token.tag_ in {"NNS", "NNPS"}
 
 
 def main_clause_cue(window: list[Token]) -> Cue | None:

@@ -90,11 +90,22 @@ reporter journalist columnist editor host anchor commentator strategist consulta
 insider observer specialist supporter critic opponent protester demonstrator organizer fan friend
 neighbor neighbour relative parent child mother father son daughter wife husband brother sister
 grandmother grandfather uncle aunt cousin boy girl witness victim survivor suspect defendant plaintiff
-owner manager executive founder ceo businessman businesswoman entrepreneur developer mogul tycoon
+owner manager executive founder ceo cfo coo cto chairperson businessman businesswoman entrepreneur developer mogul tycoon
 billionaire millionaire lawmaker legislator congressman congresswoman representative mayor commander
 general colonel captain sergeant pilot policeman actor actress singer musician artist comedian player
 athlete coach veteran farmer pastor priest rabbi imam bishop cardinal pope monk nun
+striker midfielder defender goalkeeper forward winger batsman bowler jockey boxer referee umpire
+envoy negotiator mediator minister commissioner councillor barrister solicitor juror trustee governor
+resident neighbour shopkeeper driver passenger survivor
 """.split())
+
+PERSON_NOUN_ENDINGS = ("ist", "ologist", "-president", "-minister", "-general", "-chair", "-founder")
+
+
+def is_person_noun(lemma: str) -> bool:
+    """A noun naming a person by role: the list, and roles it cannot all hold (epidemiologist, vice-president)."""
+    return lemma in PERSON_NOUNS or (len(lemma) > 5 and lemma.endswith(PERSON_NOUN_ENDINGS))
+
 
 MALE_PRONOUNS = frozenset({"he", "him", "his", "himself"})
 FEMALE_PRONOUNS = frozenset({"she", "her", "hers", "herself"})

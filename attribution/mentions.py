@@ -14,7 +14,12 @@ from spacy.tokens import Token
 from attribution import lexicon
 from attribution.parse import ParsedText
 
-NAME_SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
+# Generational suffixes and post-nominal letters: "Charles Elliott III", "Helen Marsh KC", "Ann Roe MP"
+NAME_SUFFIXES = {"jr", "sr", "ii", "iii", "iv", "kc", "qc", "sc", "mp", "mep", "msp", "td", "mla", "obe", "mbe",
+                 "cbe", "kbe", "dbe", "frs", "phd", "md", "esq"}
+# Lower-case particles glued to a surname by a hyphen: "al-Haddad", "bin-Salleh", "el-Sayed"
+HYPHEN_PARTICLES = {"al", "el", "ad", "as", "ash", "at", "az", "bin", "ibn", "abu", "ben", "bint", "ould"}
+HYPHENS = {"-", "\u2010", "\u2011"}
 PLURAL_TITLES = {"senators", "sens", "sens.", "reps", "reps.", "representatives", "governors", "govs.",
                  "professors", "profs.", "doctors", "drs.", "generals", "messrs", "messrs."}
 # Lower-case words inside names: "Ludwig van Beethoven", "Ministry of Defence" (after an
@@ -70,17 +75,48 @@ def _opens_title(doc, index: int) -> bool:
     return True
 
 
+def _glued_hyphen(doc, index: int) -> bool:
+    """A hyphen with a word glued on each side: "al-Haddad", "Seo-yeon", "Dubois-Martin"."""
+    return 0 < index < len(doc) - 1 and doc[index].text in HYPHENS and not doc[index - 1].whitespace_ \
+        and not doc[index].whitespace_ and doc[index - 1].is_alpha and doc[index + 1].is_alpha
+
+
+def _hyphen_in_name(doc, hyphen: int) -> bool:
+    """Whether a glued hyphen joins two parts of one name: "Jean-Pierre", "Dubois-Martin", "al-Haddad",
+    and the lower-case second syllable of a Korean given name after a family name ("Han Seo-yeon");
+    not a party's initial before a state ("Sanders (I-Vt.)", "R-Texas")."""
+    if not _glued_hyphen(doc, hyphen):
+        return False
+    before, after = doc[hyphen - 1], doc[hyphen + 1]
+    if not ((before.text[:1].isupper() and len(before) > 1) or before.lower_ in HYPHEN_PARTICLES):
+        return False
+    if after.text[:1].isupper():
+        return True
+    given_name_start = hyphen >= 2 and _is_name_token(doc[hyphen - 2]) and _is_name_token(before)
+    return given_name_start and after.is_lower and len(after) <= 4
+
+
 def name_chain(token: Token) -> list[Token]:
-    """The maximal run of proper-noun tokens around `token` (may be empty)."""
+    """The maximal run of proper-noun tokens around `token` (may be empty), hyphenated parts included."""
     if not _is_name_token(token):
         return []
     doc = token.doc
     left = token.i
-    while left > 0 and (_is_name_token(doc[left - 1]) or _links(doc, left - 1)):
-        left -= 1
+    while left > 0:
+        if _is_name_token(doc[left - 1]) or _links(doc, left - 1):
+            left -= 1
+        elif left > 1 and _hyphen_in_name(doc, left - 1):
+            left -= 2
+        else:
+            break
     right = token.i
-    while right + 1 < len(doc) and (_is_name_token(doc[right + 1]) or _links(doc, right + 1)):
-        right += 1
+    while right + 1 < len(doc):
+        if _is_name_token(doc[right + 1]) or _links(doc, right + 1):
+            right += 1
+        elif right + 2 < len(doc) and _hyphen_in_name(doc, right + 1):
+            right += 2
+        else:
+            break
     return list(doc[left:right + 1])
 
 
@@ -104,7 +140,8 @@ def split_titles(tokens: list[Token]) -> tuple[list[Token], list[Token]]:
         lowered = token.text.lower()
         if is_title(token.text) or lowered in lexicon.PERSON_NOUNS or (token.is_stop and position == index):
             index = position + 1  # "Clinton Senior Adviser Sidney Blumenthal": a title-cased role, not a name
-        elif position > index and (lowered in lexicon.MALE_FIRST_NAMES or lowered in lexicon.FEMALE_FIRST_NAMES):
+        elif position > index and token.text[:1].isupper() and not _glued_hyphen(token.doc, token.i - 1) \
+                and (lowered in lexicon.MALE_FIRST_NAMES or lowered in lexicon.FEMALE_FIRST_NAMES):
             index = position  # "House Intelligence Republican Mike Pompeo": the name starts at "Mike"
             break
     return tokens[:index], tokens[index:]
@@ -142,11 +179,25 @@ def mention_from_tokens(parsed: ParsedText, tokens: list[Token]) -> NameMention 
     if not words or (words[-1].text.endswith(".") and is_title(words[-1].text)):
         return None
     start, end = parsed.span_of(words)
-    spelled = [parsed.text_of(w) for w in words]  # as written, not as the model read it
+    spelled = _hyphenated_words(parsed, words)  # as written, not as the model read it
     kind, gender = classify(spelled, [t.text for t in titles])
     return NameMention(start, end, parsed.text[start:end], tuple(spelled),
                        tuple(t.text for t in titles), parsed.paragraph_of(start), kind, gender,
                        name_key(spelled), _role(tokens), _personal(tokens))
+
+
+def _hyphenated_words(parsed: ParsedText, tokens: list[Token]) -> list[str]:
+    """The words of a name as written, tokens joined by a glued hyphen making one word ("al-Haddad")."""
+    words: list[str] = []
+    glue = False
+    for token in tokens:
+        text = parsed.text_of(token)
+        if words and (glue or text in HYPHENS) and not token.doc[token.i - 1].whitespace_:
+            words[-1] += text
+        else:
+            words.append(text)
+        glue = text in HYPHENS
+    return words
 
 
 def chain_head(tokens: list[Token]) -> Token:
@@ -160,9 +211,9 @@ def _personal(tokens: list[Token]) -> bool:
     head = chain_head(tokens)
     if head.dep_ == "nsubj" and head.head.lemma_.lower() in lexicon.SPEECH_VERBS:
         return True
-    if head.dep_ == "appos" and head.head.lemma_.lower() in lexicon.PERSON_NOUNS:
+    if head.dep_ == "appos" and lexicon.is_person_noun(head.head.lemma_.lower()):
         return True
-    return any(c.dep_ == "appos" and (c.lemma_.lower() in lexicon.PERSON_NOUNS or c.like_num) for c in head.children)
+    return any(c.dep_ == "appos" and (lexicon.is_person_noun(c.lemma_.lower()) or c.like_num) for c in head.children)
 
 
 def _role(tokens: list[Token]) -> str:
@@ -205,7 +256,7 @@ def name_mentions(parsed: ParsedText) -> list[NameMention]:
         for token in chunk.doc:
             if (id(chunk.doc), token.i) in covered or token.pos_ == "PROPN":
                 continue
-            if token.text[:1].isupper() and token.lower_ in surnames:
+            if token.text[:1].isupper() and token.lower_ in surnames and token.pos_ != "PRON":
                 mention = mention_from_tokens(parsed, [token])
                 if mention is not None:
                     found.append(mention)

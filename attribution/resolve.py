@@ -72,6 +72,11 @@ class Resolver:
         self._forms_by_first: dict[str, set[tuple[str, ...]]] = {}
         self._form_starts: dict[tuple[str, ...], list[int]] = {}
         self._spelling: dict[tuple[str, ...], tuple[str, ...]] = {}
+        # forms written as a person's full name somewhere outside a title-cased headline: a first name or
+        # title, or speaking, or beside a person noun, and no organisation word ("Eric Trump Foundation")
+        headlines = _title_cased_paragraphs(parsed)
+        self._personal_forms = {m.key for m in names if (m.gender or m.titles or m.personal)
+                                and m.paragraph not in headlines and not set(m.key) & lexicon.ORGANISATION_HEADS}
         for mention in names:
             if mention.key:
                 starts = self._forms_by_last.setdefault(mention.key[-1], {}).setdefault(mention.key, [])
@@ -147,10 +152,10 @@ class Resolver:
         """The fullest form of this name in the article.
 
         A bare surname shared by several people ("Fiorina": Carly and Frank)
-        goes to the one named most often, then to the one named first; East
-        Asian order ("Ms. Dong" for Dong Xiaolin) is tried for a titled bare
-        name when no full name ends with it, and a bare known first name
-        ("Bill") goes to the full name it begins.
+        goes to the one named most often, then to the one named first; a name
+        that no fuller name ends with goes to the fuller person's name it begins
+        (East Asian order "Mori" for Mori Kenji, "Bill" for Bill Clinton; not
+        "Eric Trump" for the Eric Trump Foundation).
         """
         key = mention.key
         if not key:
@@ -161,11 +166,12 @@ class Resolver:
             return cached
         forms = self._forms_by_last.get(key[-1], {})
         candidates = [form for form in forms if len(form) > len(key) and set(key) <= set(form)]
-        if not candidates and len(key) == 1 and mention.titles:  # "Ms. Dong" for Dong Xiaolin
-            candidates = [form for form in self._forms_by_first.get(key[0], ()) if len(form) == 2]
-            forms = {form: self._form_starts[form] for form in candidates}
-        elif not candidates and len(key) == 1 and gender:  # "Bill" for Bill Clinton
-            candidates = [form for form in self._forms_by_first.get(key[0], ()) if len(form) >= 2]
+        if not candidates:
+            # a name that begins a fuller one and ends none: a family name written first ("Mori" for
+            # Mori Kenji, "Ms. Dong" for Dong Xiaolin), a given name used alone ("Bill" for Bill
+            # Clinton, "Rahim" for Rahim bin Osman), the start of a long name ("Syed Farid al-Habshi")
+            candidates = [form for form in self._forms_by_first.get(key[0], ())
+                          if len(form) > len(key) and form[:len(key)] == key and form in self._personal_forms]
             forms = {form: self._form_starts[form] for form in candidates}
         name = " ".join(mention.words)
         if candidates:
@@ -257,13 +263,13 @@ class Resolver:
     def _known_name_word(self, token: Token) -> bool:
         """A capitalised word the tagger took for a noun: "Sanders said" (a name elsewhere
         in the article) or "Smbatyan added" (a bare singular noun no common noun list knows)."""
-        if not token.text[:1].isupper():
+        if not token.text[:1].isupper() or token.pos_ == "PRON":
             return False
         if token.lower_ in self._forms_by_last:
             return True
         lemma = token.lemma_.lower()
         bare = not any(c.dep_ in {"det", "poss", "amod", "compound"} for c in token.children)
-        return (token.tag_ == "NN" and bare and lemma not in lexicon.PERSON_NOUNS
+        return (token.tag_ == "NN" and bare and not lexicon.is_person_noun(lemma)
                 and lemma not in lexicon.ORGANISATION_HEADS)
 
     def _resolve_name(self, token: Token) -> Resolved | None:
@@ -353,8 +359,9 @@ class Resolver:
 
     def _resolve_description(self, token: Token, position: int) -> Resolved | None:
         for child in token.children:
-            if child.dep_ == "appos" and name_chain(child):
-                return self._resolve_name(child)
+            named = next((t for t in (child, *child.children) if name_chain(t)), None) if child.dep_ == "appos" else None
+            if named is not None:  # "the trade minister, Han Seo-yeon," (the parse may hang the name on its last syllable)
+                return self._resolve_name(named)
         phrase = [t for t in token.subtree if t.dep_ not in {"relcl", "appos", "acl"} or t.i == token.i]
         phrase = _trim_phrase(phrase, token)
         start, end = self.parsed.start(phrase[0]), self.parsed.end(phrase[-1])
@@ -374,7 +381,7 @@ class Resolver:
             match = self._described_person(words, position)
             if match is not None:
                 return Resolved(match, "person", description, (start, end), "description", self.gender.get(match))
-        return Resolved(None, "person" if head_word in lexicon.PERSON_NOUNS else "unknown", description,
+        return Resolved(None, "person" if lexicon.is_person_noun(head_word) else "unknown", description,
                         (start, end), "description")
 
     def _described_person(self, words: set[str], position: int) -> str | None:
@@ -400,6 +407,16 @@ class Resolver:
                 return self.canonical(mention)
             index -= 1
         return None
+
+
+def _title_cased_paragraphs(parsed: ParsedText) -> set[int]:
+    """Headlines written in title case ("Le Pen Backs Trump"), where capitals say nothing about names."""
+    headlines = set()
+    for paragraph in parsed.paragraphs:
+        words = [w for w in parsed.text[paragraph.start:paragraph.end].split() if w[:1].isalpha() and len(w) > 3]
+        if len(words) >= 3 and sum(w[:1].isupper() for w in words) >= 0.8 * len(words):
+            headlines.add(paragraph.index)
+    return headlines
 
 
 def _trim_phrase(phrase: list[Token], head: Token) -> list[Token]:

@@ -1,0 +1,51 @@
+"""Names as news outside the US writes them: family names first, given names alone,
+hyphenated names and particles, post-nominal letters, and pronouns that are never names."""
+from __future__ import annotations
+
+
+def test_family_name_first_resolves_to_the_full_name(attributed, quote_with):
+    text = ("Japan's envoy to the talks, Mori Kenji, said Tokyo supported a reduction in principle. "
+            "\"Our fishermen have already cut their effort by a fifth,\" Mori said.")
+    assert quote_with(attributed(text), "cut their effort").speaker.name == "Mori Kenji"
+
+
+def test_a_given_name_used_alone_resolves_to_the_full_name(attributed, quote_with):
+    text = ("Rahim bin Osman, the finance minister, told reporters the reform was not negotiable.\n\n"
+            "\"Every year we spend more on diesel subsidies than on rural clinics,\" Rahim said.")
+    assert quote_with(attributed(text), "rural clinics").speaker.name == "Rahim bin Osman"
+
+
+def test_an_organisation_that_begins_with_a_persons_name_is_not_that_person(attributed, quote_with):
+    text = ("The Eric Trump Foundation held its gala on Friday. "
+            "\"My father made the donation,\" Eric Trump said.")
+    assert quote_with(attributed(text), "My father made").speaker.name == "Eric Trump"
+
+
+def test_hyphenated_names_and_particles_stay_whole(attributed, quote_with):
+    text = ("Nadia al-Haddad, who leads the Social Democrats, said the coalition could not agree.\n\n"
+            "\"The people of Groningen have been promised jobs three times now,\" Al-Haddad said.\n\n"
+            "South Korea's trade minister, Han Seo-yeon, was in The Hague for talks. "
+            "\"Korean companies need predictability,\" Han said.")
+    result = attributed(text)
+    assert quote_with(result, "promised jobs").speaker.name == "Nadia al-Haddad"
+    assert quote_with(result, "predictability").speaker.name == "Han Seo-yeon"
+
+
+def test_a_party_initial_before_a_state_is_not_part_of_the_name(attributed, quote_with):
+    text = "Sen. Bernie Sanders (I-Vt.) spoke in Iowa. \"It bothers me very much,\" he said."
+    assert quote_with(attributed(text), "bothers me").speaker.name == "Bernie Sanders"
+
+
+def test_post_nominal_letters_are_not_part_of_the_name(attributed, quote_with):
+    text = ("Opening the case at Leeds Crown Court, Helen Marsh KC told jurors that the phone had been "
+            "showing a football match.\n\n\"This was not a moment's inattention,\" Ms Marsh said.")
+    result = attributed(text)
+    assert quote_with(result, "showing a football match").speaker.name == "Helen Marsh"
+    assert quote_with(result, "moment's inattention").speaker.name == "Helen Marsh"
+
+
+def test_a_pronoun_opening_a_sentence_is_never_a_name(attributed, quote_with):
+    text = ("Tarang Infotech cut its forecast on Thursday, and the Nifty IT index fell 2%. "
+            "It said it would pay an interim dividend of 9 rupees a share.")
+    quote = quote_with(attributed(text), "interim dividend")
+    assert quote.method == "pronoun" and quote.speaker.name != "Nifty IT"
