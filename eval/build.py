@@ -20,7 +20,7 @@ computes the offsets and refuses an article whose annotations do not hold:
   final period;
 - a named speaker is written in the text; an unnamed one (null) has a description;
 - a mention (the words that point at the speaker for that quote) exists, and without an
-  occurrence it is the closest one that lies outside every quote;
+  occurrence it is the closest one, as whole words, that lies outside every quote;
 - required quotes do not overlap; non-quotes sit inside marks;
 - the article has 1,200 to 4,000 characters.
 
@@ -112,9 +112,15 @@ def check_indirect(text: str, span: Span, what: str) -> None:
         raise AnnotationError(f"{what}: an indirect quote ends without trailing punctuation ({words[-1]!r})")
 
 
+def _whole_words(text: str, span: Span) -> bool:
+    """Whether a span neither starts nor ends inside a word ("he" in "the" does not count)."""
+    return not (span.start and text[span.start - 1].isalnum()) and not (span.end < len(text) and text[span.end].isalnum())
+
+
 def nearest_outside(text: str, words: str, quote: Span, quoted: list[Span], what: str) -> Span:
     candidates = [Span(start, start + len(words)) for start in occurrences(text, words)]
-    candidates = [c for c in candidates if not any(q.start <= c.start and c.end <= q.end for q in quoted)]
+    candidates = [c for c in candidates if _whole_words(text, c)
+                  and not any(q.start <= c.start and c.end <= q.end for q in quoted)]
     if not candidates:
         raise AnnotationError(f"{what}: mention {words!r} occurs only inside quotes")
     return min(candidates, key=lambda c: min(abs(c.start - quote.end), abs(quote.start - c.end)))
