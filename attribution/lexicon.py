@@ -67,6 +67,31 @@ candidate nominee congressman congresswoman councilman councilwoman councillor a
 state former the then acting deputy u.s. us house senate majority minority whip press spokesman
 spokeswoman spokesperson coach manager captain advocate ag comptroller treasurer auditor
 superintendent administrator dean provost republican democrat democratic gop independent conservative liberal
+taoiseach tánaiste tanaiste envoy
+""".split())
+
+# Roles written as capitals: "the TD said", "the CFO added", "the MCA claimed".
+ROLE_ACRONYMS = frozenset("td mp mep msp mla mca mpp ceo cfo coo cto cio pm da kc qc sc".split())
+
+# People by nationality, singular: "the Scot added", "the Dane said".
+DEMONYMS = frozenset("""
+scot scotsman scotswoman dane swede finn pole brit briton welshman welshwoman irishman irishwoman englishman
+englishwoman frenchman frenchwoman dutchman dutchwoman spaniard german italian american canadian australian
+brazilian argentine argentinian mexican nigerian ghanaian kenyan ugandan tanzanian ethiopian somali sudanese
+egyptian moroccan algerian tunisian libyan senegalese cameroonian ivorian malian zambian zimbabwean
+japanese chinese korean indian pakistani bangladeshi afghan iranian iraqi syrian lebanese jordanian saudi
+emirati qatari kuwaiti omani yemeni israeli palestinian turk greek cypriot russian ukrainian belarusian
+georgian armenian azerbaijani kazakh uzbek kyrgyz tajik serb croat bosnian slovene slovak czech hungarian
+romanian bulgarian austrian swiss belgian portuguese norwegian icelander estonian latvian lithuanian
+uruguayan chilean peruvian colombian venezuelan ecuadorian bolivian paraguayan cuban jamaican haitian
+kiwi fijian samoan tongan filipino indonesian malaysian thai vietnamese singaporean taiwanese mongolian
+nepali nepalese sri lankan maori
+""".split())
+
+# Nouns for what an organisation issues: "according to a statement from the ministry".
+DOCUMENT_NOUNS = frozenset("""
+statement report letter release communique communiqué post message filing note memo email notice
+announcement study survey analysis bulletin briefing document submission tweet press
 """.split())
 
 ORGANISATION_HEADS = frozenset("""
@@ -103,18 +128,31 @@ PERSON_NOUN_ENDINGS = ("ist", "ologist", "-president", "-minister", "-general", 
 
 
 def is_person_noun(lemma: str) -> bool:
-    """A noun naming a person by role: the list, and roles it cannot all hold (epidemiologist, vice-president)."""
-    return lemma in PERSON_NOUNS or (len(lemma) > 5 and lemma.endswith(PERSON_NOUN_ENDINGS))
+    """A noun naming a person by role or nationality: the lists, and roles they cannot all hold
+    (epidemiologist, vice-president)."""
+    return lemma in PERSON_NOUNS or lemma in DEMONYMS or lemma in ROLE_ACRONYMS or lemma in MALE_TITLES \
+        or lemma in FEMALE_TITLES or (len(lemma) > 5 and lemma.endswith(PERSON_NOUN_ENDINGS))
+
+
+def is_role_word(word: str) -> bool:
+    """A word that names a role or a nationality, not a person, even written with a capital
+    ("the Taoiseach", "the Scot", "the TD")."""
+    lowered = word.lower().rstrip(".")
+    return (lowered in TITLES or lowered in ROLE_ACRONYMS or is_person_noun(lowered)) and lowered not in ORGANISATION_HEADS
 
 
 MALE_PRONOUNS = frozenset({"he", "him", "his", "himself"})
 FEMALE_PRONOUNS = frozenset({"she", "her", "hers", "herself"})
 
 MALE_TITLES = frozenset({"mr", "mr.", "sir", "lord", "king", "prince", "congressman", "councilman", "chairman",
-                         "father", "son", "brother", "husband", "man", "boy", "spokesman", "assemblyman"})
+                         "father", "son", "brother", "husband", "man", "boy", "spokesman", "assemblyman",
+                         "businessman", "grandfather", "uncle", "nephew", "policeman", "fisherman", "frenchman",
+                         "scotsman", "welshman", "irishman", "englishman", "dutchman", "widower", "actor", "monk"})
 FEMALE_TITLES = frozenset({"mrs", "mrs.", "ms", "ms.", "miss", "dame", "lady", "queen", "princess",
                            "congresswoman", "councilwoman", "chairwoman", "mother", "daughter", "sister",
-                           "wife", "woman", "girl", "spokeswoman"})
+                           "wife", "woman", "girl", "spokeswoman", "businesswoman", "grandmother", "aunt",
+                           "niece", "policewoman", "widow", "actress", "nun", "scotswoman", "welshwoman",
+                           "irishwoman", "englishwoman", "frenchwoman", "dutchwoman"})
 
 MALE_FIRST_NAMES = frozenset("""
 james john robert michael william david richard joseph thomas charles christopher daniel matthew anthony

@@ -200,6 +200,13 @@ def _hyphenated_words(parsed: ParsedText, tokens: list[Token]) -> list[str]:
     return words
 
 
+def is_bare_role(mention: NameMention, surnames: set[str]) -> bool:
+    """"the Taoiseach", "the Scot", "the CFO": a role or a nationality written with a capital is a
+    description, not a name, unless it is the surname of someone named in full ("Larry King")."""
+    return len(mention.key) == 1 and not mention.titles and lexicon.is_role_word(mention.key[0]) \
+        and mention.key[0] not in surnames
+
+
 def chain_head(tokens: list[Token]) -> Token:
     """The token of a name chain that attaches it to the rest of the sentence."""
     inside = {t.i for t in tokens}
@@ -252,6 +259,7 @@ def name_mentions(parsed: ParsedText) -> list[NameMention]:
                 covered.update((id(doc), t.i) for t in chain)
             index = chain[-1].i + 1
     surnames = {m.key[-1] for m in found if len(m.key) >= 2}
+    found = [m for m in found if not is_bare_role(m, surnames)]
     for chunk in parsed.chunks:
         for token in chunk.doc:
             if (id(chunk.doc), token.i) in covered or token.pos_ == "PROPN":

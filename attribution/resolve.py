@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from spacy.tokens import Token
 
 from attribution import lexicon
-from attribution.mentions import NameMention, chain_head, classify, mention_from_tokens, name_chain
+from attribution.mentions import NameMention, chain_head, classify, is_bare_role, mention_from_tokens, name_chain
 from attribution.parse import ParsedText
 from attribution.segment import Stretches
 
@@ -75,6 +75,7 @@ class Resolver:
         # forms written as a person's full name somewhere outside a title-cased headline: a first name or
         # title, or speaking, or beside a person noun, and no organisation word ("Eric Trump Foundation")
         headlines = _title_cased_paragraphs(parsed)
+        self._surnames = {m.key[-1] for m in names if len(m.key) >= 2}
         self._personal_forms = {m.key for m in names if (m.gender or m.titles or m.personal)
                                 and m.paragraph not in headlines and not set(m.key) & lexicon.ORGANISATION_HEADS}
         for mention in names:
@@ -242,7 +243,7 @@ class Resolver:
                            and not self._is_dateline(c)), None)
             return self._resolve_name(beside) if beside is not None else None
         if name_chain(token) or self._known_name_word(token):
-            return self._resolve_name(token)
+            return self._resolve_name(token) or self._resolve_description(token, position)
         if token.pos_ == "PRON":
             return self._resolve_pronoun(token, position)
         if token.pos_ in {"NOUN", "PROPN", "ADJ", "NUM"} or token.lower_ in QUANTIFIERS:
@@ -275,7 +276,7 @@ class Resolver:
     def _resolve_name(self, token: Token) -> Resolved | None:
         chain = name_chain(token) or [token]
         mention = mention_from_tokens(self.parsed, chain)
-        if mention is None:
+        if mention is None or is_bare_role(mention, self._surnames):
             return None
         labelled = self._by_span.get((mention.start, mention.end))
         head = chain_head(chain)

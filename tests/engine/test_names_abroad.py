@@ -49,3 +49,17 @@ def test_a_pronoun_opening_a_sentence_is_never_a_name(attributed, quote_with):
             "It said it would pay an interim dividend of 9 rupees a share.")
     quote = quote_with(attributed(text), "interim dividend")
     assert quote.method == "pronoun" and quote.speaker.name != "Nifty IT"
+
+
+def test_a_capitalised_role_or_nationality_is_a_description_not_a_name(attributed):
+    text = ("Kingsmere's head coach, Lars Henriksen, was furious about the corner.\n\n"
+            "'Everybody in the stadium saw it except the one person who matters,' the Dane said.\n\n"
+            "The Taoiseach, Cathal Moran, rejected the figures. 'They are not accurate,' the Taoiseach said.")
+    result = attributed(text)
+    assert all(speaker.name not in {"Dane", "Taoiseach"} for speaker in result.speakers)
+
+
+def test_a_role_word_that_is_someones_surname_stays_a_name(attributed, quote_with):
+    text = ("Billie Jean King spoke at the memorial on Friday. "
+            "King said Ali \"talked the talk and walked the walk.\"")
+    assert quote_with(attributed(text), "talked the talk").speaker.name == "Billie Jean King"
