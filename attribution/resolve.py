@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass
 
 from spacy.tokens import Token
@@ -91,6 +92,7 @@ class Resolver:
         self.kind: dict[str, str] = {}
         votes: dict[str, dict[str, int]] = {}
         self.descriptions: dict[str, set[str]] = {}
+        self.kinds_described: dict[str, set[str]] = {}
         self.description_text: dict[str, list[str]] = {}
         for mention in names:
             canonical = self.canonical(mention)
@@ -113,6 +115,32 @@ class Resolver:
         for mention in self.outside:
             self._collect_descriptions(mention)
         self._learn_genders()
+        self._subject_phrases = self._find_subject_phrases()
+        self._subject_phrase_starts = [start for start, _ in self._subject_phrases]
+        self._resolved_phrases: dict[int, Resolved | None] = {}
+
+    def _find_subject_phrases(self) -> list[tuple[int, Token]]:
+        """Common-noun subjects of main clauses outside quotes ("A crew member ... said", "The company
+        rejected ..."): people and organisations that pronouns and short descriptions can refer back to."""
+        found = []
+        for chunk in self.parsed.chunks:
+            for token in chunk.doc:
+                if token.dep_ not in {"nsubj", "nsubjpass"} or token.pos_ != "NOUN" or name_chain(token):
+                    continue
+                verb = token.head
+                if not (verb.dep_ in {"ROOT", "conj"} or verb.head.i == verb.i):
+                    continue
+                lemma = token.lemma_.lower()
+                if not (lexicon.is_person_noun(lemma) or lemma in lexicon.ORGANISATION_HEADS):
+                    continue
+                if any(c.dep_ == "appos" for c in token.children):
+                    continue  # "the minister, Anna Berg," is a name mention already
+                if any(c.dep_ == "det" and c.lower_ in NOT_REFERRING for c in token.lefts):
+                    continue  # "no other secretary of state had ...": nobody in particular
+                start = self.parsed.start(token)
+                if start not in self._quoted:
+                    found.append((start, token))
+        return found
 
     def _learn_genders(self) -> None:
         """Genders the first-name list does not know, from the text itself.
@@ -223,6 +251,9 @@ class Resolver:
             if child.dep_ == "appos" and child.pos_ != "PROPN":
                 subtree = [t for t in child.subtree if t.dep_ not in {"relcl"}]
                 words |= _content_words([child] + [t for t in child.lefts])
+                # "Northline Rail, the larger of the two companies,": what kind of organisation it is
+                self.kinds_described.setdefault(canonical, set()).update(
+                    t.lemma_.lower() for t in subtree if t.lemma_.lower() in lexicon.ORGANISATION_HEADS)
                 texts.append(self.parsed.text[self.parsed.start(subtree[0]):self.parsed.end(subtree[-1])])
         if words:
             self.descriptions.setdefault(canonical, set()).update(words)
@@ -299,10 +330,10 @@ class Resolver:
         span = (self.parsed.start(token), self.parsed.end(token))
         if word in lexicon.MALE_PRONOUNS or word in lexicon.FEMALE_PRONOUNS:
             gender = "m" if word in lexicon.MALE_PRONOUNS else "f"
-            antecedent = self.person_before(position, gender)
+            antecedent = self._antecedent(position, gender)
             if antecedent is not None:
-                canonical = self.canonical(antecedent)
-                return Resolved(canonical, "person", None, span, "pronoun", gender)
+                return Resolved(antecedent.name, "person", antecedent.description if antecedent.name is None else None,
+                                span, "pronoun", gender)
             return Resolved(None, "person", token.text, span, "pronoun", gender)
         if word in {"who", "that"} and token.head.dep_ == "relcl" and token.head.head.i != token.head.i:
             antecedent = token.head.head
@@ -311,7 +342,49 @@ class Resolver:
             organisation = self._organisation_subject_before(position)
             if organisation is not None:
                 return Resolved(organisation, "organization", None, span, "pronoun")
+            phrase = self._subject_phrase_before(position, None, "organization", floor=self._paragraph_floor(position, 1))
+            if phrase is not None and phrase.name is not None:
+                return Resolved(phrase.name, "organization", None, span, "pronoun")
         return Resolved(None, "unknown", token.text, span, "pronoun")
+
+    def _antecedent(self, position: int, gender: str | None) -> Resolved | None:
+        """Who a he/she (or a short description) at `position` refers back to: the closest earlier
+        person named as a subject (see `person_before`), unless a common-noun subject of a main
+        clause came after it ("A crew member ... said ... 'We told him,' he said"), which may be
+        someone unnamed."""
+        named = self.person_before(position, gender)
+        floor = named.start if named is not None else self._paragraph_floor(position, PRONOUN_LOOKBACK_PARAGRAPHS)
+        phrase = self._subject_phrase_before(position, gender, "person", floor)
+        if phrase is not None:
+            return phrase
+        if named is None:
+            return None
+        canonical = self.canonical(named)
+        return Resolved(canonical, "person", None, (named.start, named.end), "name", self.gender.get(canonical))
+
+    def _paragraph_floor(self, position: int, paragraphs_back: int) -> int:
+        index = max(0, self.parsed.paragraph_of(position) - paragraphs_back)
+        return self.parsed.paragraphs[index].start if self.parsed.paragraphs else 0
+
+    def _subject_phrase_before(self, position: int, gender: str | None, kind: str, floor: int) -> Resolved | None:
+        """The closest common-noun subject of `kind` after `floor` and before `position`, resolved."""
+        index = bisect.bisect_left(self._subject_phrase_starts, position) - 1
+        while index >= 0 and self._subject_phrase_starts[index] > floor:
+            start, token = self._subject_phrases[index]
+            index -= 1
+            lemma = token.lemma_.lower()
+            is_person = lexicon.is_person_noun(lemma) and lemma not in lexicon.ORGANISATION_HEADS
+            if (kind == "person") != is_person or (kind == "person" and token.tag_ != "NN"):
+                continue
+            if gender is not None and _phrase_gender(token) not in (None, gender):
+                continue
+            if start not in self._resolved_phrases:
+                self._resolved_phrases[start] = None  # no cycles through a phrase being resolved
+                self._resolved_phrases[start] = self._resolve_description(token, start)
+            resolved = self._resolved_phrases[start]
+            if resolved is not None and (gender is None or resolved.gender in (None, gender)):
+                return resolved
+        return None
 
     def _organisation_subject_before(self, position: int) -> str | None:
         """`The committee met on Monday. It said ...`: the closest organisation named as a subject
@@ -363,15 +436,18 @@ class Resolver:
             named = next((t for t in (child, *child.children) if name_chain(t)), None) if child.dep_ == "appos" else None
             if named is not None:  # "the trade minister, Han Seo-yeon," (the parse may hang the name on its last syllable)
                 return self._resolve_name(named)
-        phrase = [t for t in token.subtree if t.dep_ not in {"relcl", "appos", "acl"} or t.i == token.i]
-        phrase = _trim_phrase(phrase, token)
+        asides = {t.i for c in token.children if c.dep_ in {"relcl", "appos", "acl"} for t in c.subtree}
+        phrase = _trim_phrase([t for t in token.subtree if t.i not in asides], token)
         start, end = self.parsed.start(phrase[0]), self.parsed.end(phrase[-1])
         description = self.parsed.text[start:end]
         head_word = token.lemma_.lower()
         if head_word in lexicon.ORGANISATION_HEADS:
-            # "the ministry said" points back to the ministry named before; "police said" does not
-            definite = any(t.lower_ == "the" and t.dep_ == "det" for t in token.lefts)
-            organisation = self._organisation_before(position, head_word) if definite else None
+            # "the ministry said", "police said" point back to the ministry or the police named before;
+            # "a ministry" or "several agencies" are others
+            indefinite = any(t.dep_ == "det" and t.lower_ in INDEFINITE for t in token.lefts)
+            definite = any(t.dep_ in {"det", "poss"} for t in token.lefts)
+            generic = token.tag_ == "NNS" and not definite  # "Companies say ..."
+            organisation = None if indefinite or generic else self._organisation_before(position, head_word, phrase)
             if organisation is not None:
                 return Resolved(organisation, "organization", description, (start, end), "organization")
             return Resolved(None, "organization", description, (start, end), "description")
@@ -382,8 +458,14 @@ class Resolver:
             match = self._described_person(words, position)
             if match is not None:
                 return Resolved(match, "person", description, (start, end), "description", self.gender.get(match))
+        gender = _phrase_gender(token)
+        if _short_definite_person(token, phrase, description):
+            # "the envoy", "the 29-year-old", "the Scot": the person the story is about just now
+            antecedent = self._antecedent(start, gender)
+            if antecedent is not None and antecedent.name is not None:
+                return Resolved(antecedent.name, "person", description, (start, end), "description", antecedent.gender)
         return Resolved(None, "person" if lexicon.is_person_noun(head_word) else "unknown", description,
-                        (start, end), "description")
+                        (start, end), "description", gender)
 
     def _described_person(self, words: set[str], position: int) -> str | None:
         index = bisect.bisect_left(self._outside_starts, position) - 1
@@ -399,15 +481,51 @@ class Resolver:
                 return canonical
         return None
 
-    def _organisation_before(self, position: int, head_word: str) -> str | None:
+    def _organisation_before(self, position: int, head_word: str, phrase: list[Token]) -> str | None:
+        """The organisation a description such as "the Dhaka institute" or "the company" points
+        back to: the closest earlier name with its head word and its other words ("Dhaka
+        Institute of Population Health"), else with only its head word, else the closest earlier
+        organisation described with that word ("Northline Rail, the larger of the two companies")."""
+        modifiers = {t.lower_ for t in phrase if t.pos_ in {"PROPN", "ADJ"} and t.text[:1].isupper()}
         index = bisect.bisect_left(self._starts, position) - 1
         floor = max(-1, index - DESCRIPTION_LOOKBACK_NAMES)
+        by_head = by_description = None
         while index > floor:
             mention = self.names[index]
-            if head_word in mention.key:
-                return self.canonical(mention)
             index -= 1
-        return None
+            if head_word in mention.key:
+                if modifiers <= set(mention.key):
+                    return self.canonical(mention)
+                by_head = by_head or self.canonical(mention)
+            elif by_description is None and head_word in self.kinds_described.get(self.canonical(mention), ()):
+                by_description = self.canonical(mention)
+        return by_head or by_description
+
+
+NOT_REFERRING = {"no", "any", "every", "each", "all", "neither", "either"}
+AGE = re.compile(r"\b\d+-year-old\b")
+RESTRICTIVE_DEPS = {"prep", "relcl", "acl", "appos"}
+
+
+def _phrase_gender(token: Token) -> str | None:
+    """The gender a person noun phrase gives away ("the spokeswoman", "a 16-year-old girl")."""
+    words = {t.lemma_.lower() for t in token.subtree} | {token.lower_}
+    if words & lexicon.FEMALE_TITLES:
+        return "f"
+    if words & lexicon.MALE_TITLES:
+        return "m"
+    return None
+
+
+def _short_definite_person(token: Token, phrase: list[Token], description: str) -> bool:
+    """"the envoy", "the union leader", "the 29-year-old", "the Scot": a definite singular phrase
+    naming a person by role, nationality or age, with nothing after the noun that would
+    introduce someone new ("the man on the other end of the line")."""
+    if not any(t.dep_ == "det" and t.lower_ in {"the", "this"} for t in token.lefts):
+        return False
+    if token.tag_ not in {"NN", "NNP", "JJ", "CD"} or any(c.dep_ in RESTRICTIVE_DEPS for c in token.children):
+        return False
+    return lexicon.is_person_noun(token.lemma_.lower()) or bool(AGE.search(description))
 
 
 def _title_cased_paragraphs(parsed: ParsedText) -> set[int]:

@@ -1,0 +1,55 @@
+"""What pronouns and short descriptions refer back to: an unnamed person who was the subject,
+the person the story is about just now, and organisations named or described before."""
+from __future__ import annotations
+
+
+def test_a_pronoun_goes_to_an_unnamed_subject_rather_than_an_earlier_name(attributed, quote_with):
+    text = ("Wa Ode Nurlela said she had been travelling with her two children.\n\n"
+            "A crew member, who did not want to be named, said the captain had ignored a weather warning. "
+            "\"We told him the waves were too big,\" he said.")
+    quote = quote_with(attributed(text), "waves were too big")
+    assert quote.speaker.name is None and quote.speaker.description == "A crew member"
+
+
+def test_a_gendered_noun_lets_she_find_an_unnamed_witness(attributed, quote_with):
+    text = ("Helen Marsh told the jury the van had not stopped. A 16-year-old girl who was waiting at a bus stop "
+            "told police the driver was looking down. In a recorded interview, she said: \"He wasn't looking at "
+            "the road at all.\"")
+    assert quote_with(attributed(text), "looking at the road").speaker.name is None
+
+
+def test_a_short_definite_description_is_the_person_just_talked_about(attributed, quote_with):
+    text = ("Callum Baird scored twice as Ashbourne came from behind to win 3-2. "
+            "\"I just closed my eyes and hoped,\" said Baird.\n\n"
+            "\"People were writing us off in January,\" the 29-year-old said.\n\n"
+            "\"Suddenly we could get bodies in the box,\" the striker added.")
+    result = attributed(text)
+    assert quote_with(result, "writing us off").speaker.name == "Callum Baird"
+    assert quote_with(result, "bodies in the box").speaker.name == "Callum Baird"
+
+
+def test_a_description_that_introduces_someone_new_stays_unnamed(attributed, quote_with):
+    text = ("Artur Sakunts called the base on Tuesday. \"We can execute Putin's orders anywhere,\" "
+            "said the man on the other end of the line.")
+    assert quote_with(attributed(text), "execute Putin's orders").speaker.name is None
+
+
+def test_the_company_is_the_company_described_earlier(attributed, quote_with):
+    text = ("Northline Rail, the larger of the two companies, said in a statement that it had offered wage "
+            "increases of 13%.\n\n\"We are disappointed that the union has chosen to strike,\" the company said. "
+            "It added that it had begun a controlled shutdown of its network.")
+    result = attributed(text)
+    assert quote_with(result, "chosen to strike").speaker.name == "Northline Rail"
+    assert quote_with(result, "controlled shutdown").speaker.name == "Northline Rail"
+
+
+def test_an_organisation_description_keeps_to_its_own_modifiers(attributed, quote_with):
+    text = ("The Kerala Institute of Public Health and the Dhaka Institute of Population Health ran the study. "
+            "The Dhaka institute said the risk rose on hot nights.")
+    assert quote_with(attributed(text), "risk rose").speaker.name == "Dhaka Institute of Population Health"
+
+
+def test_a_plural_organisation_noun_without_article_is_nobody_named(attributed, quote_with):
+    text = ("CloudFlare, a San Francisco company, keeps the sites online. "
+            "Companies say that weakening encryption would make users more vulnerable.")
+    assert quote_with(attributed(text), "weakening encryption").speaker.name is None
