@@ -88,20 +88,29 @@ kiwi fijian samoan tongan filipino indonesian malaysian thai vietnamese singapor
 nepali nepalese sri lankan maori
 """.split())
 
+DEMONYM_PLURALS = frozenset({d + "s" for d in DEMONYMS} | {"frenchmen", "englishmen", "scotsmen", "irishmen", "welshmen",
+                                                           "dutchmen", "swiss", "chinese", "japanese"})
+
 # Nouns for what an organisation issues: "according to a statement from the ministry".
 DOCUMENT_NOUNS = frozenset("""
 statement report letter release communique communiqué post message filing note memo email notice
 announcement study survey analysis bulletin briefing document submission tweet press
 """.split())
 
-ORGANISATION_HEADS = frozenset("""
+# Common nouns for kinds of organisation ("the ministry said", "Police said").
+ORGANISATION_NOUNS = frozenset("""
 ministry department office agency committee commission council party campaign government administration
 court police army military service company corporation corp corp. inc inc. ltd group association
 union university institute foundation center centre bureau board authority organization organisation
 network news times post journal press agency newspaper magazine television radio tv channel
-cnn nbc cbs abc msnbc fox reuters ap bbc pentagon kremlin congress senate house parliament
 embassy consulate fund bank federation league coalition alliance movement team club firm
-conference chamber workers
+conference chamber workers trust charity alliance cooperative co-operative consortium society forum
+forces guild syndicate collective bloc front secretariat brewery airline railway operator
+""".split())
+
+# Words that name an organisation, common nouns and a few proper names that head none.
+ORGANISATION_HEADS = ORGANISATION_NOUNS | frozenset("""
+cnn nbc cbs abc msnbc fox reuters ap bbc pentagon kremlin congress senate house parliament
 """.split())
 
 PERSON_NOUNS = frozenset("""

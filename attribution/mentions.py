@@ -201,10 +201,12 @@ def _hyphenated_words(parsed: ParsedText, tokens: list[Token]) -> list[str]:
 
 
 def is_bare_role(mention: NameMention, surnames: set[str]) -> bool:
-    """"the Taoiseach", "the Scot", "the CFO": a role or a nationality written with a capital is a
-    description, not a name, unless it is the surname of someone named in full ("Larry King")."""
-    return len(mention.key) == 1 and not mention.titles and lexicon.is_role_word(mention.key[0]) \
-        and mention.key[0] not in surnames
+    """"the Taoiseach", "the Scot", "the CFO", "Police": a role, a nationality or a kind of organisation
+    written with a capital is a description, not a name, unless it is the surname of someone named
+    in full ("Larry King")."""
+    word = mention.key[0] if len(mention.key) == 1 else ""
+    role = lexicon.is_role_word(word) or word in lexicon.ORGANISATION_NOUNS  # "Police said", "the Taoiseach"
+    return bool(word) and role and not mention.titles and word not in surnames
 
 
 def chain_head(tokens: list[Token]) -> Token:
@@ -220,6 +222,9 @@ def _personal(tokens: list[Token]) -> bool:
         return True
     if head.dep_ == "appos" and lexicon.is_person_noun(head.head.lemma_.lower()):
         return True
+    if any(c.dep_ in {"compound", "amod", "nmod"} and c.pos_ == "NOUN" and lexicon.is_person_noun(c.lemma_.lower())
+           for c in head.children):
+        return True  # "Greens leader Lim Siew Ling", "epidemiologist Hoshino Rei"
     return any(c.dep_ == "appos" and (lexicon.is_person_noun(c.lemma_.lower()) or c.like_num) for c in head.children)
 
 

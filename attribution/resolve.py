@@ -318,9 +318,18 @@ class Resolver:
             return Resolved(None, "person", self.parsed.text[start:end], (start, end), "description")
         canonical = self.canonical(mention)
         # "Democrats say": a group, unless the word is the surname of a person named in full ("Tripp said")
-        if labelled is not None and labelled.kind == "group" and not (
+        # "the Greens said": with the article, the party itself, by name
+        singular = mention.key[-1].rstrip("s") if len(mention.key) == 1 else ""
+        # not a people ("the Germans", "the Saudis") nor a family ("the Khans")
+        plural = head.tag_ == "NNPS" or (len(mention.key) == 1 and mention.key[0].endswith("s"))
+        party = plural and any(t.dep_ == "det" and t.lower_ == "the" for t in head.lefts) \
+            and singular not in lexicon.DEMONYMS and singular not in self._surnames \
+            and mention.key[-1] not in lexicon.DEMONYM_PLURALS
+        if labelled is not None and labelled.kind == "group" and not party and not (
                 canonical != mention.text and self.kind.get(canonical) == "person"):
             return Resolved(None, "organization", mention.text, (mention.start, mention.end), "description")
+        if party:
+            return Resolved(canonical, "organization", None, (mention.start, mention.end), "name")
         kind = self.kind.get(canonical, "person" if canonical in self.gender else mention.kind)
         kind = {"unknown": "person", "other": "unknown"}.get(kind, kind)
         return Resolved(canonical, kind, None, (mention.start, mention.end), "name", self.gender.get(canonical))
@@ -382,7 +391,12 @@ class Resolver:
                 self._resolved_phrases[start] = None  # no cycles through a phrase being resolved
                 self._resolved_phrases[start] = self._resolve_description(token, start)
             resolved = self._resolved_phrases[start]
-            if resolved is not None and (gender is None or resolved.gender in (None, gender)):
+            if resolved is None or (gender is not None and resolved.gender not in (None, gender)):
+                continue
+            # someone new and unnamed ("a crew member") is a referent; a definite description that
+            # could not be resolved ("the base chief") says nothing against a named antecedent
+            definite = any(t.dep_ in {"det", "poss"} and t.lower_ not in INDEFINITE for t in token.lefts)
+            if resolved.name is not None or kind != "person" or not definite:
                 return resolved
         return None
 
@@ -396,7 +410,9 @@ class Resolver:
             mention = self.outside[index]
             index -= 1
             canonical = self.canonical(mention)
-            if mention.role in {"subject", "embedded subject"} and self.kind.get(canonical) == "organization":
+            dateline = mention.text.isupper() and mention.start <= self.parsed.paragraphs[mention.paragraph].start + 1
+            if mention.role in {"subject", "embedded subject"} and self.kind.get(canonical) == "organization" \
+                    and not dateline:
                 return canonical
         return None
 
@@ -436,6 +452,9 @@ class Resolver:
             named = next((t for t in (child, *child.children) if name_chain(t)), None) if child.dep_ == "appos" else None
             if named is not None:  # "the trade minister, Han Seo-yeon," (the parse may hang the name on its last syllable)
                 return self._resolve_name(named)
+        given = _name_given(token)
+        if given is not None:
+            return self._resolve_name(given)
         asides = {t.i for c in token.children if c.dep_ in {"relcl", "appos", "acl"} for t in c.subtree}
         phrase = _trim_phrase([t for t in token.subtree if t.i not in asides], token)
         start, end = self.parsed.start(phrase[0]), self.parsed.end(phrase[-1])
@@ -446,7 +465,8 @@ class Resolver:
             # "a ministry" or "several agencies" are others
             indefinite = any(t.dep_ == "det" and t.lower_ in INDEFINITE for t in token.lefts)
             definite = any(t.dep_ in {"det", "poss"} for t in token.lefts)
-            generic = token.tag_ == "NNS" and not definite  # "Companies say ..."
+            # "Companies say ...": a plural without article is no organisation in particular ("police" is no plural)
+            generic = token.tag_ == "NNS" and token.lower_ != head_word and not definite
             organisation = None if indefinite or generic else self._organisation_before(position, head_word, phrase)
             if organisation is not None:
                 return Resolved(organisation, "organization", description, (start, end), "organization")
@@ -499,12 +519,39 @@ class Resolver:
                 by_head = by_head or self.canonical(mention)
             elif by_description is None and head_word in self.kinds_described.get(self.canonical(mention), ()):
                 by_description = self.canonical(mention)
-        return by_head or by_description
+        if by_head or by_description or head_word not in GENERIC_ORGANISATIONS:
+            return by_head or by_description
+        # "the group said", "the company said": the organisation the story is about just now
+        latest = self._organisation_subject_before(position)
+        if latest is None:
+            phrase_before = self._subject_phrase_before(position, None, "organization", self._paragraph_floor(position, 1))
+            latest = phrase_before.name if phrase_before is not None else None
+        return latest
 
 
+ANONYMOUS_NOUNS = {"person", "people", "official", "source", "one", "individual"}
+GENERIC_ORGANISATIONS = {"group", "company", "firm", "organisation", "organization", "body", "business"}
 NOT_REFERRING = {"no", "any", "every", "each", "all", "neither", "either"}
 AGE = re.compile(r"\b\d+-year-old\b")
 RESTRICTIVE_DEPS = {"prep", "relcl", "acl", "appos"}
+
+
+def _name_given(token: Token) -> Token | None:
+    """"one resident, who gave only her first name, Carol,", "a trader identified only as Akinyi":
+    the name a description says the person gave."""
+    for clause in token.children:
+        if clause.dep_ not in {"relcl", "acl"} or clause.lemma_.lower() not in {"give", "identify", "ask", "want"}:
+            continue
+        words = list(clause.subtree)
+        if not any(t.lower_ in {"name", "as"} for t in words):
+            continue
+        named = next((t for t in words if name_chain(t)), None)
+        if named is None:  # the parse may leave the name just outside the clause
+            following = token.doc[words[-1].i + 1:words[-1].i + 3]
+            named = next((t for t in following if name_chain(t)), None)
+        if named is not None:
+            return named
+    return None
 
 
 def _phrase_gender(token: Token) -> str | None:
@@ -525,7 +572,10 @@ def _short_definite_person(token: Token, phrase: list[Token], description: str) 
         return False
     if token.tag_ not in {"NN", "NNP", "JJ", "CD"} or any(c.dep_ in RESTRICTIVE_DEPS for c in token.children):
         return False
-    return lexicon.is_person_noun(token.lemma_.lower()) or bool(AGE.search(description))
+    lemma = token.lemma_.lower()
+    if lemma in ANONYMOUS_NOUNS:  # "the person said", "the official said": no one in particular
+        return False
+    return lexicon.is_person_noun(lemma) or bool(AGE.search(description))
 
 
 def _title_cased_paragraphs(parsed: ParsedText) -> set[int]:

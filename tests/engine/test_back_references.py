@@ -53,3 +53,36 @@ def test_a_plural_organisation_noun_without_article_is_nobody_named(attributed, 
     text = ("CloudFlare, a San Francisco company, keeps the sites online. "
             "Companies say that weakening encryption would make users more vulnerable.")
     assert quote_with(attributed(text), "weakening encryption").speaker.name is None
+
+
+def test_a_party_with_the_article_speaks_by_name_but_a_people_does_not(attributed, quote_with):
+    text = ("The Greens said they would vote against the subsidy package.\n\n"
+            "The Germans announce they are expanding their army for the first time in 25 years.")
+    result = attributed(text)
+    assert quote_with(result, "vote against the subsidy").speaker.name == "Greens"
+    assert quote_with(result, "expanding their army").speaker.name is None
+
+
+def test_the_name_a_resident_gave_is_the_speaker(attributed, quote_with):
+    text = ("Lorries get stuck at the bend every week. One neighbour, who gave only her first name, Carol, "
+            "said she had counted 11 lorries stuck there since January.")
+    assert quote_with(attributed(text), "counted 11 lorries").speaker.name == "Carol"
+
+
+def test_police_is_the_police_force_the_article_named(attributed, quote_with):
+    text = ("The National Police Service said officers were investigating the fire. "
+            "Police said no arrests had been made.")
+    assert quote_with(attributed(text), "no arrests").speaker.name == "National Police Service"
+
+
+def test_the_group_is_the_organisation_just_talked_about(attributed, quote_with):
+    text = ("The Desert Digital Infrastructure Alliance, which represents 14 operators, opposed the bill. "
+            "The alliance claimed the bill would force companies to reveal secrets.\n\n"
+            "\"We support transparency,\" the group said.")
+    assert quote_with(attributed(text), "support transparency").speaker.name == "Desert Digital Infrastructure Alliance"
+
+
+def test_a_dateline_is_not_what_it_refers_to(attributed, quote_with):
+    text = ("BENGALURU - Tarang Infotech cut its revenue forecast on Thursday. Net profit rose 3.1%. "
+            "It said it would pay an interim dividend.")
+    assert quote_with(attributed(text), "interim dividend").speaker.name != "BENGALURU"
