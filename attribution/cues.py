@@ -111,13 +111,27 @@ def subject_of(verb: Token, allowed: set[int]) -> Token | None:
 
 
 def according_to_object(token: Token) -> Token | None:
+    """Whom `according to` names; a document's author for "according to a statement from the
+    ministry" or "a report by the association"."""
     to = token.doc[token.i + 1]
     for child in to.children:
         if child.dep_ == "pobj":
-            return child
+            return document_author(child) or child
     for following in token.doc[to.i + 1:to.i + 6]:
         if following.pos_ in {"PROPN", "NOUN", "PRON"}:
             return following
+    return None
+
+
+def document_author(noun: Token) -> Token | None:
+    """The organisation or person who issued a document: "a statement from the ministry", "a report by X"."""
+    if noun.lemma_.lower() not in lexicon.DOCUMENT_NOUNS:
+        return None
+    for preposition in noun.children:
+        if preposition.dep_ == "prep" and preposition.lower_ in {"from", "by", "of"}:
+            author = next((c for c in preposition.children if c.dep_ == "pobj"), None)
+            if author is not None and (author.pos_ in {"PROPN", "NOUN"}):
+                return author
     return None
 
 
@@ -292,7 +306,9 @@ def find_cue(parsed: ParsedText, ends_sentence: bool, opener: int, closer: int |
         # a fragment's own sentence goes on after it: only a cue right behind it is its cue
         close_enough = distance <= MIXED_CUE_TOKENS if fragment else not ends_sentence
         close = distance <= CLOSE_CUE_TOKENS and (after[0].text[:1].islower() or not _reports_anything(right.tokens[0]))
-        if close_enough or close or distance <= 2:
+        # `"...." Party officials said its deputies would meet`: a verb with content of its own starts a new report
+        adjacent = distance <= 2 and not (ends_sentence and after[0].text[:1].isupper() and _reports_anything(right.tokens[0]))
+        if close_enough or close or adjacent:
             return Cue(right.tokens, right.speaker, "after")
     # a fragment woven into nested reporting belongs to the outermost source
     # (`Israel said Clinton called on members to be "closely coordinated"`)

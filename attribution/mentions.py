@@ -50,9 +50,13 @@ def name_key(words) -> tuple[str, ...]:
 
 
 def _is_name_token(token: Token) -> bool:
-    """A capitalised proper noun (the tagger also calls "hydrologist" or "prime" PROPN)."""
+    """A capitalised proper noun (the tagger also calls "hydrologist" or "prime" PROPN), not the
+    first half of a hyphenated word ("Cross-examining", "Suva-based")."""
     if token.pos_ == "PROPN" and token.text[:1].isupper():
-        return token.lower_.rstrip(".") not in lexicon.NOT_NAMES
+        doc = token.doc
+        compound_word = token.i + 2 < len(doc) and _glued_hyphen(doc, token.i + 1) and doc[token.i + 2].is_lower \
+            and len(doc[token.i + 2]) > 4
+        return token.lower_.rstrip(".") not in lexicon.NOT_NAMES and not compound_word
     return False
 
 
