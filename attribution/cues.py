@@ -160,13 +160,19 @@ def inverted_subject(verb: Token, window: list[Token]) -> Token | None:
 
 
 def leading_nominal(verb: Token, window: list[Token]) -> Token | None:
-    """`"...," Gene Sperling, a top adviser, said`: the parse lost the subject,
-    but the first name or pronoun between the quote and the verb is it."""
-    for token in window:
-        if token.i >= verb.i:
-            break
+    """`"...," Gene Sperling, a top adviser, said`, `"...," the 29-year-old said`: the parse lost
+    the subject, but the first name or pronoun, or the noun phrase right before the verb, between
+    the quote and the verb is it."""
+    before = [t for t in window if t.i < verb.i]
+    for position, token in enumerate(before):
         if token.pos_ in {"PROPN", "PRON"}:
             return token
+        if token.pos_ == "DET":
+            rest = before[position + 1:]
+            if rest and rest[-1].i == verb.i - 1 and rest[-1].pos_ in {"NOUN", "ADJ"} \
+                    and all(t.pos_ in {"NUM", "PUNCT", "NOUN", "ADJ", "PROPN"} for t in rest):
+                return rest[-1]
+            break
         if not (token.is_punct or token.is_space):
             break
     return None
@@ -240,7 +246,8 @@ def previous_sentence_cue(parsed: ParsedText, floor: int, opener: int) -> Cue | 
     cue = cue_in(window, prefer_last=True)
     if cue is None or cue.tokens[0].lower_ == "according":
         return None
-    reports_content = any(c.dep_ in CONTENT_DEPS for c in cue.tokens[0].children)
+    # `X said in a statement.` or `The search goes on, X said.`, not `X said the search goes on.`
+    reports_content = _reports_anything(cue.tokens[0])
     return None if reports_content else cue
 
 

@@ -69,7 +69,9 @@ def attribute(text: str) -> Attribution:
     quoted = [(q.opener, q.end) for q in spans]
     resolver = Resolver(parsed, label_names(parsed, name_mentions(parsed), quoted), quoted)
     found = _direct_quotes(parsed, spans, resolver)
-    found += _reported_quotes(parsed, resolver, found, Stretches(not_quotes))
+    reported = _reported_quotes(parsed, resolver, found, Stretches(not_quotes))
+    _continue_speakers(parsed, found, reported, resolver)
+    found += reported
     # marked text nobody can be found to have said is, in news, a title, a slogan or a
     # term the classifier let through far more often than an orphan quotation
     found = [f for f in found if f.speaker is not None or f.kind == "indirect"]
@@ -98,7 +100,6 @@ def _direct_quotes(parsed: ParsedText, spans: list[quotes.QuoteSpan], resolver: 
                 cue, speaker, method = introduction, introduced, "previous sentence"
         found.append(Found(span.start, span.end, span.kind, span.paragraph, cue.tokens if cue else None,
                            speaker, method, span.opener, span.closer, span.continues))
-    _continue_speakers(parsed, found, resolver)
     return found
 
 
@@ -116,16 +117,19 @@ def _speaker_from_cue(resolver: Resolver, cue: Cue | None) -> tuple[Resolved | N
     return resolved, resolved.method
 
 
-def _continue_speakers(parsed: ParsedText, found: list[Found], resolver: Resolver) -> None:
-    """Give cue-less quotes the speaker of their paragraph or of the previous one."""
+def _continue_speakers(parsed: ParsedText, found: list[Found], reported: list[Found], resolver: Resolver) -> None:
+    """Give cue-less marked quotes the speaker of their paragraph or of the previous one; the
+    reported speech around them counts as context (`The search will go on, Hartono said. "..."`)."""
     by_paragraph: dict[int, list[Found]] = {}
-    for quote in found:
+    for quote in sorted(found + reported, key=lambda f: f.start):
         by_paragraph.setdefault(quote.paragraph, []).append(quote)
     for quote in found:
         if quote.speaker is not None:
             continue
         # `"A," she said. "B."`: B continues the speaker before it, else the one after it
         same = [f for f in by_paragraph[quote.paragraph] if f.speaker is not None and f is not quote]
+        # the marked quotes of the paragraph first; its reported speech only when it has none with a speaker
+        same = [f for f in same if f.kind != "indirect"] or same
         before = [f for f in same if f.start < quote.start]
         if same:
             nearest = before[-1] if before else same[0]

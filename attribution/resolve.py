@@ -568,7 +568,10 @@ def _short_definite_person(token: Token, phrase: list[Token], description: str) 
     """"the envoy", "the union leader", "the 29-year-old", "the Scot": a definite singular phrase
     naming a person by role, nationality or age, with nothing after the noun that would
     introduce someone new ("the man on the other end of the line")."""
-    if not any(t.dep_ == "det" and t.lower_ in {"the", "this"} for t in token.lefts):
+    previous = token.doc[phrase[0].i - 1] if phrase[0].i else None
+    definite = any(t.dep_ == "det" and t.lower_ in {"the", "this"} for t in token.lefts) \
+        or (previous is not None and previous.lower_ == "the")  # "the 29-year-old", the article left out of the parse
+    if not definite:
         return False
     if token.tag_ not in {"NN", "NNP", "JJ", "CD"} or any(c.dep_ in RESTRICTIVE_DEPS for c in token.children):
         return False

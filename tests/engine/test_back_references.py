@@ -86,3 +86,15 @@ def test_a_dateline_is_not_what_it_refers_to(attributed, quote_with):
     text = ("BENGALURU - Tarang Infotech cut its revenue forecast on Thursday. Net profit rose 3.1%. "
             "It said it would pay an interim dividend.")
     assert quote_with(attributed(text), "interim dividend").speaker.name != "BENGALURU"
+
+
+def test_an_age_as_the_subject_the_parse_lost(attributed, quote_with):
+    text = ("Callum Baird scored twice.\n\n"
+            "\u2018I\u2019ve been sat in the stand for ten weeks,\u2019 the 29-year-old said.")
+    assert quote_with(attributed(text), "sat in the stand").speaker.name == "Callum Baird"
+
+
+def test_a_quote_after_reported_speech_continues_its_speaker(attributed, quote_with):
+    text = ("The search would continue for at least seven days, Yusuf Hartono said. "
+            "\u201cAs long as there is a chance, we keep going.\u201d")
+    assert quote_with(attributed(text), "we keep going").speaker.name == "Yusuf Hartono"
