@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Token
 
-from attribution import marks, quotes
+from attribution import marks, quotes, transcript
 from attribution.cues import Cue, colon_introduction, find_cue, previous_sentence_cue
 from attribution.entities import label_names
 from attribution.mentions import name_mentions
@@ -66,10 +66,13 @@ def attribute(text: str) -> Attribution:
             spans.append(quote)
         else:
             not_quotes.append((span.start, span.end))
-    quoted = [(q.opener, q.end) for q in spans]
+    labelled = transcript.turns(text, parsed.paragraphs)
+    in_turns = Stretches((turn.start, turn.end) for turn in labelled)
+    spans = [q for q in spans if q.start not in in_turns]  # a quote inside an answer is part of it
+    quoted = [(q.opener, q.end) for q in spans] + [(turn.start, turn.end) for turn in labelled]
     resolver = Resolver(parsed, label_names(parsed, name_mentions(parsed), quoted), quoted)
-    found = _direct_quotes(parsed, spans, resolver)
-    reported = _reported_quotes(parsed, resolver, found, Stretches(not_quotes))
+    found = _direct_quotes(parsed, spans, resolver) + _turn_quotes(labelled, resolver)
+    reported = [r for r in _reported_quotes(parsed, resolver, found, Stretches(not_quotes)) if r.start not in in_turns]
     _continue_speakers(parsed, found, reported, resolver)
     found += reported
     # marked text nobody can be found to have said is, in news, a title, a slogan or a
@@ -100,6 +103,23 @@ def _direct_quotes(parsed: ParsedText, spans: list[quotes.QuoteSpan], resolver: 
                 cue, speaker, method = introduction, introduced, "previous sentence"
         found.append(Found(span.start, span.end, span.kind, span.paragraph, cue.tokens if cue else None,
                            speaker, method, span.opener, span.closer, span.continues))
+    return found
+
+
+def _turn_quotes(labelled: list[transcript.Turn], resolver: Resolver) -> list[Found]:
+    """Transcript turns as direct quotes: `Q:` the interviewer, `A:` the person the article is
+    about, a name label that person."""
+    found = []
+    for turn in labelled:
+        label = (turn.label_start, turn.label_end)
+        if turn.asks:
+            speaker = Resolved(None, "person", "the interviewer", label, "turn-taking")
+        else:
+            name = resolver.most_named_person() if turn.answers else resolver.person_labelled(*label)
+            if name is None:
+                continue  # "Delegate Update:", "Pledged:": a heading, not a speaker
+            speaker = Resolved(name, "person", None, label, "turn-taking")
+        found.append(Found(turn.start, turn.end, "direct", turn.paragraph, None, speaker, "turn-taking"))
     return found
 
 

@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from spacy.tokens import Token
 
 from attribution import lexicon
-from attribution.mentions import NameMention, chain_head, classify, is_bare_role, mention_from_tokens, name_chain
+from attribution.mentions import (NameMention, chain_head, classify, is_bare_role, is_title, mention_from_tokens, name_chain,
+                                  name_key)
 from attribution.parse import ParsedText
 from attribution.segment import Stretches
 
@@ -141,6 +143,29 @@ class Resolver:
                 if start not in self._quoted:
                     found.append((start, token))
         return found
+
+    def person_labelled(self, start: int, end: int) -> str | None:
+        """The person a transcript label names ("Choi" for Choi Min-seo, "FALLIN" for Mary Fallin),
+        if the article names that person; None for a label that names no one ("Delegate Update")."""
+        words = [w for w in self.parsed.text[start:end].split() if not is_title(w)]
+        key = name_key(words)
+        if not key or (key not in self._form_starts and key[-1] not in self._forms_by_last
+                       and not any(form[:len(key)] == key for form in self._forms_by_first.get(key[0], ()))):
+            return None
+        mention = NameMention(start, end, " ".join(words), tuple(words), (), self.parsed.paragraph_of(start),
+                              "person", None, key, "other", True)
+        canonical = self.canonical(mention)
+        if canonical == mention.text:  # a label is a person's: the one full name it begins ("Choi" for Choi Min-seo)
+            longer = [form for form in self._forms_by_first.get(key[0], ()) if len(form) > len(key)
+                      and form[:len(key)] == key and not set(form) & lexicon.ORGANISATION_HEADS]
+            canonical = " ".join(self._spelling[longer[0]]) if len(longer) == 1 else canonical
+        return None if set(name_key(canonical.split())) & lexicon.ORGANISATION_HEADS else canonical
+
+    def most_named_person(self) -> str | None:
+        """The person named most often outside quotes: whom an interview is with."""
+        counts = Counter(self.canonical(m) for m in self.outside
+                         if self.kind.get(self.canonical(m), m.kind) == "person" and len(m.key) >= 1)
+        return counts.most_common(1)[0][0] if counts else None
 
     def _learn_genders(self) -> None:
         """Genders the first-name list does not know, from the text itself.

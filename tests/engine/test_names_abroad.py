@@ -63,3 +63,25 @@ def test_a_role_word_that_is_someones_surname_stays_a_name(attributed, quote_wit
     text = ("Billie Jean King spoke at the memorial on Friday. "
             "King said Ali \"talked the talk and walked the walk.\"")
     assert quote_with(attributed(text), "talked the talk").speaker.name == "Billie Jean King"
+
+
+def test_transcript_turns_are_quotes_of_the_labelled_speaker(attributed, quote_with):
+    text = ("SEOUL - Choi Min-seo spent a decade designing lithium-ion cells before starting Hanbit Cells. "
+            "The interview has been edited for length.\n\n"
+            "Q: Chinese companies already make sodium-ion cells. Why would a customer buy from you?\n\n"
+            "Choi: Because they want a second supplier, and they want it badly.\n\n"
+            "Q: How did investors react?\n\n"
+            "Choi: Badly. In 2017 one fund manager told me, \u201cCome back when lithium is expensive.\u201d")
+    result = attributed(text)
+    question = quote_with(result, "Why would a customer")
+    assert question.speaker.name is None and question.speaker.description == "the interviewer"
+    answer = quote_with(result, "second supplier")
+    assert answer.speaker.name == "Choi Min-seo" and answer.kind == "direct" and answer.method == "turn-taking"
+    # a quote inside an answer is part of the answer, not a quote of its own
+    assert quote_with(result, "Come back when lithium").text.startswith("Badly.")
+
+
+def test_a_heading_with_a_colon_is_no_transcript_turn(attributed):
+    text = ("The latest count in the Democratic race.\n\nPledged: 1,769.\n\nPledged: 1,501.\n\n"
+            "Update: the figures were revised on Sunday.")
+    assert attributed(text).quotes == []
