@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from spacy.tokens import Token
 
 from attribution import marks, quotes, transcript
+from attribution.confidence import confidence
 from attribution.cues import Cue, colon_introduction, find_cue, previous_sentence_cue
 from attribution.entities import label_names
 from attribution.mentions import name_mentions
@@ -25,11 +26,6 @@ from attribution.speakers import SpeakerRegistry
 
 ENGINE_NAME = "whosaid"
 ENGINE_VERSION = "0.28.0"
-
-# How much to trust a speaker, by how it was found (a fixed figure per method, not calibrated).
-CONFIDENCE = {"name": 0.9, "according to": 0.85, "byline": 0.8, "organization": 0.8, "pronoun": 0.75,
-              "description": 0.7, "same paragraph": 0.65, "continuation": 0.6, "colon introduction": 0.6,
-              "previous sentence": 0.6, "turn-taking": 0.5, "none": 0.3}
 
 
 def engine_info() -> dict:
@@ -279,7 +275,8 @@ def _assemble(parsed: ParsedText, found: list[Found], resolver: Resolver) -> Att
             start, end = parsed.start(item.cue[0]), parsed.end(item.cue[-1])
             cue = TextSpan(start, end, text[start:end])
         result.append(Quote(f"q{number}", item.start, item.end, text[item.start:item.end], item.kind, speaker_ref,
-                            mention, cue, item.method, CONFIDENCE.get(item.method, 0.5), item.paragraph))
+                            mention, cue, item.method, confidence(item.method, item.kind, bool(item.speaker and item.speaker.name)),
+                            item.paragraph))
     for name, descriptions in resolver.description_text.items():
         registry.add_descriptions(name, descriptions)
     for mention in resolver.names:

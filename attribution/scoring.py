@@ -164,6 +164,8 @@ class Outcome:
     method: str | None
     kind: str | None
     right: bool
+    start: int = 0  # the predicted span, as given
+    end: int = 0
 
 
 @dataclass
@@ -234,7 +236,8 @@ def _predicted_spans(document_id: str, text: str, predicted_quotes: list[dict]) 
 def _outcome(document_id: str, predicted_quote: dict, right: bool) -> Outcome:
     confidence = predicted_quote.get("confidence")
     return Outcome(document_id, float(confidence) if isinstance(confidence, (int, float)) else None,
-                   predicted_quote.get("method"), predicted_quote.get("kind"), right)
+                   predicted_quote.get("method"), predicted_quote.get("kind"), right,
+                   int(predicted_quote["start"]), int(predicted_quote["end"]))
 
 
 def _score_document(document_id: str, gold: dict, predicted_quotes: list[dict], tally: _Tally, errors: list[ScoringError],
