@@ -20,6 +20,7 @@ NAME_SUFFIXES = {"jr", "sr", "ii", "iii", "iv", "kc", "qc", "sc", "mp", "mep", "
 # Lower-case particles glued to a surname by a hyphen: "al-Haddad", "bin-Salleh", "el-Sayed"
 HYPHEN_PARTICLES = {"al", "el", "ad", "as", "ash", "at", "az", "bin", "ibn", "abu", "ben", "bint", "ould"}
 HYPHENS = {"-", "\u2010", "\u2011"}
+POSSESSIVES = {"'", "'s", "\u2019", "\u2019s"}
 PLURAL_TITLES = {"senators", "sens", "sens.", "reps", "reps.", "representatives", "governors", "govs.",
                  "professors", "profs.", "doctors", "drs.", "generals", "messrs", "messrs."}
 # Lower-case words inside names: "Ludwig van Beethoven", "Ministry of Defence" (after an
@@ -66,8 +67,11 @@ def _links(doc, index: int) -> bool:
         return False
     word = doc[index].lower_
     before = doc[index - 1].lower_.rstrip(".")
+    # "the Farmers' League", "the Prime Minister's Office": a possessive inside an organisation's name
+    possessive = doc[index].text in POSSESSIVES and not doc[index - 1].whitespace_ \
+        and doc[index + 1].lower_ in lexicon.ORGANISATION_NOUNS
     return word in NAME_PARTICLES or (word == "of" and before in lexicon.TITLES and _opens_title(doc, index - 1)) \
-        or (word in ORGANISATION_LINKS and before in lexicon.ORGANISATION_HEADS)
+        or (word in ORGANISATION_LINKS and before in lexicon.ORGANISATION_HEADS) or possessive
 
 
 def _opens_title(doc, index: int) -> bool:
@@ -191,12 +195,13 @@ def mention_from_tokens(parsed: ParsedText, tokens: list[Token]) -> NameMention 
 
 
 def _hyphenated_words(parsed: ParsedText, tokens: list[Token]) -> list[str]:
-    """The words of a name as written, tokens joined by a glued hyphen making one word ("al-Haddad")."""
+    """The words of a name as written, tokens joined by a glued hyphen or possessive making one word
+    ("al-Haddad", "Farmers' League")."""
     words: list[str] = []
     glue = False
     for token in tokens:
         text = parsed.text_of(token)
-        if words and (glue or text in HYPHENS) and not token.doc[token.i - 1].whitespace_:
+        if words and (glue or text in HYPHENS or text in POSSESSIVES) and not token.doc[token.i - 1].whitespace_:
             words[-1] += text
         else:
             words.append(text)

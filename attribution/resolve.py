@@ -57,6 +57,8 @@ def _content_words(tokens) -> set[str]:
         word = TITLE_WORDS.get(word, word)
         if token.is_punct or word in DESCRIPTION_STOP or token.pos_ in {"DET", "ADP", "PRON", "CCONJ"}:
             continue
+        if word in {"year", "old"} and any(t.like_num for t in tokens):
+            continue  # an age is its number: "the 29-year-old" is not "the 19-year-old"
         words.add(word)
     return words
 
