@@ -67,7 +67,7 @@ candidate nominee congressman congresswoman councilman councilwoman councillor a
 state former the then acting deputy u.s. us house senate majority minority whip press spokesman
 spokeswoman spokesperson coach manager captain advocate ag comptroller treasurer auditor
 superintendent administrator dean provost republican democrat democratic gop independent conservative liberal
-taoiseach tánaiste tanaiste envoy
+taoiseach tánaiste tanaiste envoy cllr cllr. mp mep td msp mla
 """.split())
 
 # Roles written as capitals: "the TD said", "the CFO added", "the MCA claimed".
@@ -106,6 +106,8 @@ network news times post journal press agency newspaper magazine television radio
 embassy consulate fund bank federation league coalition alliance movement team club firm
 conference chamber workers trust charity alliance cooperative co-operative consortium society forum
 forces guild syndicate collective bloc front secretariat brewery airline railway operator
+festival observatory hospital school museum gallery orchestra theatre theater library brigade
+assembly tribunal regulator watchdog exchange airport port mission delegation cabinet
 """.split())
 
 # Words that name an organisation, common nouns and a few proper names that head none.

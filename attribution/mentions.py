@@ -146,7 +146,9 @@ def split_titles(tokens: list[Token]) -> tuple[list[Token], list[Token]]:
     index = 0
     for position, token in enumerate(tokens[:-1]):
         lowered = token.text.lower()
-        if is_title(token.text) or lowered in lexicon.PERSON_NOUNS or (token.is_stop and position == index):
+        if _glued_hyphen(token.doc, token.i + 1):
+            continue  # "Cuban-Americans": the first half of a word, not a title
+        if is_title(token.text) or lexicon.is_person_noun(lowered) or (token.is_stop and position == index):
             index = position + 1  # "Clinton Senior Adviser Sidney Blumenthal": a title-cased role, not a name
         elif position > index and token.text[:1].isupper() and not _glued_hyphen(token.doc, token.i - 1) \
                 and (lowered in lexicon.MALE_FIRST_NAMES or lowered in lexicon.FEMALE_FIRST_NAMES):

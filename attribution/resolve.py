@@ -600,7 +600,10 @@ def _short_definite_person(token: Token, phrase: list[Token], description: str) 
         or (previous is not None and previous.lower_ == "the")  # "the 29-year-old", the article left out of the parse
     if not definite:
         return False
-    if token.tag_ not in {"NN", "NNP", "JJ", "CD"} or any(c.dep_ in RESTRICTIVE_DEPS for c in token.children):
+    # "the 63-year-old, who has led the state since 2013," adds to someone known; "the man on the line" is new
+    restrictive = [c for c in token.children if c.dep_ in RESTRICTIVE_DEPS
+                   and not (c.left_edge.i > 0 and token.doc[c.left_edge.i - 1].text == ",")]
+    if token.tag_ not in {"NN", "NNP", "JJ", "CD"} or restrictive:
         return False
     lemma = token.lemma_.lower()
     if lemma in ANONYMOUS_NOUNS:  # "the person said", "the official said": no one in particular

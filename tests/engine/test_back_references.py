@@ -98,3 +98,16 @@ def test_a_quote_after_reported_speech_continues_its_speaker(attributed, quote_w
     text = ("The search would continue for at least seven days, Yusuf Hartono said. "
             "\u201cAs long as there is a chance, we keep going.\u201d")
     assert quote_with(attributed(text), "we keep going").speaker.name == "Yusuf Hartono"
+
+
+def test_a_description_with_an_aside_after_a_comma_still_refers_back(attributed, quote_with):
+    text = ("\"We have heard the message,\" said the outgoing state premier, Ulrich Brenninger. "
+            "The 63-year-old, who has led the state since 2013, said he would remain party leader until a new "
+            "government was sworn in.")
+    assert quote_with(attributed(text), "remain party leader").speaker.name == "Ulrich Brenninger"
+
+
+def test_the_festival_is_the_festival_named_before(attributed, quote_with):
+    text = ("The Locarno Film Festival opened on Wednesday. "
+            "The festival said in a statement that ticket sales were up 12% on last year.")
+    assert quote_with(attributed(text), "ticket sales").speaker.name == "Locarno Film Festival"

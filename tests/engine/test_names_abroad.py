@@ -85,3 +85,11 @@ def test_a_heading_with_a_colon_is_no_transcript_turn(attributed):
     text = ("The latest count in the Democratic race.\n\nPledged: 1,769.\n\nPledged: 1,501.\n\n"
             "Update: the figures were revised on Sunday.")
     assert attributed(text).quotes == []
+
+
+def test_a_title_before_a_name_is_split_off_even_as_an_acronym(attributed, quote_with):
+    text = ("Sunrise MP Wirote Chaiyaphum argued that mills linked to coalition MPs had been paid for rice "
+            "that was never delivered.\n\nCllr M\u00e1ir\u00e9ad Hession said she had asked for a meeting.")
+    result = attributed(text)
+    assert quote_with(result, "never delivered").speaker.name == "Wirote Chaiyaphum"
+    assert quote_with(result, "asked for a meeting").speaker.name == "M\u00e1ir\u00e9ad Hession"
