@@ -24,7 +24,8 @@ _ABBREVIATION = re.compile(r"\b(?:[A-Za-z]\.){2,}")
 WORK_NOUNS = {"book", "books", "memoir", "novel", "film", "movie", "documentary", "show", "series", "song",
               "album", "play", "musical", "podcast", "column", "essay", "op-ed", "article", "headline",
               "titled", "entitled", "program", "programme", "episode", "opera", "poem", "painting", "exhibit",
-              "exhibition", "sitcom", "bestseller"}
+              "exhibition", "sitcom", "bestseller", "feature", "films", "novels", "albums", "songs", "single",
+              "track", "record", "collection", "biography", "thriller", "drama", "comedy", "debut", "title"}
 MAX_TITLE_WORDS = 6
 MAX_HEADING_WORDS = 10
 _DOUBLE_MARK = re.compile("[" + re.escape("".join(DOUBLE_GLYPHS)) + "]|''")
