@@ -25,7 +25,7 @@ from attribution.segment import Stretches
 from attribution.speakers import SpeakerRegistry
 
 ENGINE_NAME = "whosaid"
-ENGINE_VERSION = "0.28.0"
+ENGINE_VERSION = "0.29.0"
 
 
 def engine_info() -> dict:
