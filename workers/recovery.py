@@ -6,13 +6,14 @@ messages it had taken but not started; the API cut off from the broker between
 recording a job and sending its task. The store keeps every job that is queued or
 processing in `whosaid:pending`, with the time its task was last sent, and each
 worker's heartbeat lists the jobs it holds (`workers.app.jobs_held`). A sweep
-counts the pending jobs that no live worker holds; the broker's queue has room
-for only so many of them, the ones sent last (it is first in, first out), and
-the rest, oldest first, have no task left anywhere. Those whose task was last sent
-and, if started, last started more than `recover_after` seconds ago are sent
-again. A sweep that guesses wrong sends a task twice: the second run finds the job
-done and does nothing, or, if both run at once, the first result is kept
-(`JobStore.finish`), so a done job never changes.
+counts the pending jobs held by no worker heard from in the last `recover_after`
+seconds (not three heartbeats: after a Redis outage every worker is silent for a
+while); the broker's queue has room for only so many of them, the ones sent last
+(it is first in, first out), and the rest, oldest first, have no task left
+anywhere. Those whose task was last sent and, if started, last started more than
+`recover_after` seconds ago are sent again. A sweep that guesses wrong sends a task
+twice: the second run finds the job done and does nothing, or, if both run at once,
+the first result is kept (`JobStore.finish`), so a done job never changes.
 
 `whosaid recover` runs the sweeps in production (one process per service; more
 take turns); the embedded service runs them in a thread.
@@ -36,7 +37,7 @@ def recover_lost_jobs(app: Celery, store: JobStore, settings: Settings) -> list[
     """One sweep: send again the tasks of jobs that have none left; returns their ids (raises `BROKER_ERRORS`)."""
     if not store.take_recovery_turn(settings.recovery_interval):
         return []
-    held = store.held_jobs(settings.heartbeat_ttl)
+    held = store.held_jobs(settings.recover_after)
     pending, held_pending = store.pending_census(held)
     lost = pending - len(held_pending) - queue_depth(app)  # counted after the census: a task sent since is extra
     if lost <= 0:

@@ -58,7 +58,8 @@ class Settings:
     missed beats."""
     recover_after: int = 60
     """Seconds after its last enqueue (and its last start, if one began) from which a job still queued or
-    processing, held by no live worker and with no task left for it in the queue, is enqueued again."""
+    processing, held by no worker heard from for as long, and with no task left for it in the queue, is
+    enqueued again."""
     recovery_interval: float = 10.0
     """Seconds between two sweeps for such jobs (`whosaid recover`, or the embedded service's own thread)."""
     worker_concurrency: int = 0
