@@ -59,8 +59,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     recover = subparsers.add_parser(
         "recover", help="sweep for accepted jobs whose task was lost and enqueue them again (needs WHOSAID_REDIS_URL)",
         description="Run the recovery sweep every WHOSAID_RECOVERY_INTERVAL seconds until stopped: a job queued or "
-                    "processing for longer than WHOSAID_RECOVER_AFTER seconds, held by no live worker and with no "
-                    "task left for it in the queue, is enqueued again. One per service is enough; more take turns.")
+                    "processing for longer than WHOSAID_RECOVER_AFTER seconds, held by no worker heard from as "
+                    "lately, with no task left for it in the queue, is enqueued again. One per service is enough; "
+                    "more take turns.")
     recover.set_defaults(handler=recover_command)
 
     status = subparsers.add_parser(

@@ -39,7 +39,8 @@ def recover_lost_jobs(app: Celery, store: JobStore, settings: Settings) -> list[
         return []
     held = store.held_jobs(settings.recover_after)
     pending, held_pending = store.pending_census(held)
-    lost = pending - len(held_pending) - queue_depth(app)  # counted after the census: a task sent since is extra
+    # The queue is read after the census: a job submitted in between adds to the queue, never to the lost.
+    lost = pending - len(held_pending) - queue_depth(app)
     if lost <= 0:
         return []
     cutoff = time.time() - settings.recover_after

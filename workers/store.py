@@ -313,7 +313,7 @@ class JobStore:
 
     # Workers and counters -----------------------------------------------------------------------
     def heartbeat(self, worker: str, holding: Iterable[str] = (), *, forget_after: int = 3600) -> None:
-        """Note that `worker` is alive now and holds the jobs `holding` (and forget workers silent for `forget_after` s)."""
+        """Note that `worker` is alive now and holds the jobs `holding`; forget workers silent for `forget_after` s."""
         now = time.time()
         with self.client.pipeline() as pipe:
             pipe.zadd(self._WORKERS_KEY, {worker: now})
@@ -343,14 +343,14 @@ class JobStore:
     # Pending jobs and their recovery --------------------------------------------------------------
     def pending_census(self, held: set[str]) -> tuple[int, set[str]]:
         """(jobs pending, those of `held` that are pending), read together."""
-        held = sorted(held)
+        candidates = sorted(held)
         with self.client.pipeline() as pipe:
             pipe.zcard(self._PENDING_KEY)
-            if held:
-                pipe.zmscore(self._PENDING_KEY, held)
+            if candidates:
+                pipe.zmscore(self._PENDING_KEY, candidates)
             answers = pipe.execute()
-        scores = answers[1] if held else []
-        return answers[0], {job_id for job_id, score in zip(held, scores) if score is not None}
+        scores = answers[1] if candidates else []
+        return answers[0], {job_id for job_id, score in zip(candidates, scores) if score is not None}
 
     def oldest_pending(self, count: int) -> list[tuple[str, float]]:
         """Up to `count` pending jobs, (id, time their task was last sent), the longest-sent first."""
