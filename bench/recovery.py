@@ -19,7 +19,9 @@ Articles submitted while Redis is down get 503 and are submitted again until acc
 as a client would. Then every article is followed to its end. Printed per run:
 articles finished of those submitted, answers by status, 5xx outside the outages (any
 is a failure; the documented 503 while Redis is down is not), jobs the recovery sweep
-enqueued again, and the slowest of those from submission to done. Exit status 1 when
+enqueued again, the longest from a fault to the sweep sending a job's task again, and
+the slowest of those jobs from submission to done (a recovered task joins the end of
+the queue). Exit status 1 when
 an article did not finish or a 5xx came outside an outage.
 """
 from __future__ import annotations
@@ -43,7 +45,7 @@ from reliability_client import ACCEPTED, Answer, Traffic  # noqa: E402
 from reliability_faults import API_FAULT_APP, FAULT_PLUGIN, REDIS_KILL_MARKER, SLOW_MARKER  # noqa: E402
 from whosaid_stack import RedisServer, ServiceStack, jobs_in_hand  # noqa: E402
 
-from workers.store import JobStore, seconds_between  # noqa: E402
+from workers.store import JobStore, epoch_seconds, seconds_between  # noqa: E402
 
 SETTINGS = {"heartbeat_interval": 1, "recover_after": 5, "recovery_interval": 1, "soft_time_limit": 20,
             "hard_time_limit": 25, "max_retries": 5}
@@ -78,6 +80,8 @@ class DrillReport:
     """Jobs the recovery sweep enqueued again, in its log's order."""
     slowest_recovered_seconds: float = 0.0
     """Submission to done of the slowest job the sweep enqueued again."""
+    slowest_resend_seconds: float = 0.0
+    """The longest time from a fault to the sweep sending again the task of a job (lost in that fault or later)."""
     succeeded_counted: int = 0
     """Jobs counted `done` by the store: once each, however often they ran."""
     unfinished: list[dict] = field(default_factory=list)
@@ -96,6 +100,7 @@ class DrillReport:
         return {"finished": f"{self.finished}/{self.articles}", "done": self.done,
                 "statuses": dict(sorted(self.statuses.items())), "outage_503": self.outage_503s,
                 "other_5xx": len(self.unexpected_5xx), "recovered": len(self.recovered),
+                "slowest_resend_s": round(self.slowest_resend_seconds, 1),
                 "slowest_recovered_s": round(self.slowest_recovered_seconds, 1),
                 "succeeded_counted": self.succeeded_counted, "seconds": round(self.seconds, 1)}
 
@@ -115,6 +120,8 @@ class Drill:
         self.stack: ServiceStack | None = None
         self.traffic: Traffic | None = None
         self.outages: list[tuple[float, float]] = []
+        self.fault_times: list[float] = []
+        """`time.time()` of each fault, comparable with the recovery log's stamps."""
         self.report = DrillReport(articles=articles)
 
     def run(self) -> DrillReport:
@@ -142,6 +149,7 @@ class Drill:
             if time.monotonic() > deadline:
                 raise RuntimeError("the first worker never started an article")
             time.sleep(0.05)
+        self.fault_times.append(time.time())
         victim.kill(signal.SIGKILL)
         victim.popen.wait(timeout=10)
         self.stack.start_worker()
@@ -149,6 +157,7 @@ class Drill:
     def crash_redis(self) -> None:
         time.sleep(1)  # let the workers take articles
         down = time.monotonic()
+        self.fault_times.append(time.time())
         self.redis.crash()
         self.probe_until(down + OUTAGE_SECONDS)
         self.redis.start()
@@ -157,6 +166,7 @@ class Drill:
     def kill_redis_before_a_task_is_sent(self) -> None:
         text = self.texts[self.bounds[2]]
         down = time.monotonic()
+        self.fault_times.append(time.time())
         answer = self.traffic.submit(text)
         if answer.status != 503:
             raise RuntimeError(f"the article meant to kill Redis was answered {answer.status}: {answer.body}")
@@ -168,6 +178,7 @@ class Drill:
 
     def restart_redis_cleanly(self) -> None:
         down = time.monotonic()
+        self.fault_times.append(time.time())
         self.redis.stop()
         self.probe_until(down + OUTAGE_SECONDS)
         self.redis.start()
@@ -217,10 +228,13 @@ class Drill:
                 report.outage_503s += 1
             else:
                 report.unexpected_5xx.append(f"{answer.status} {answer.body}")
-        report.recovered = recovered_jobs(self.stack.recovery.log_path)
+        recoveries = recovered_jobs(self.stack.recovery.log_path)
+        report.recovered = [job_id for job_id, _ in recoveries]
         latencies = [seconds_between(jobs[job_id]["submitted_at"], jobs[job_id]["finished_at"])
                      for job_id in report.recovered if jobs.get(job_id, {}).get("finished_at")]
         report.slowest_recovered_seconds = max(latencies, default=0.0)
+        report.slowest_resend_seconds = max((sent - max(fault for fault in self.fault_times if fault <= sent)
+                                             for _, sent in recoveries), default=0.0)
         store = JobStore.from_url(self.redis.url, ttl=3600, timeout=2, longest_wait=5)
         report.succeeded_counted = store.counters().get("succeeded", 0)
 
@@ -229,14 +243,14 @@ class Drill:
                    for down, up in self.outages)
 
 
-def recovered_jobs(recovery_log: Path) -> list[str]:
-    """The jobs `whosaid recover` enqueued again, from its JSON log lines."""
+def recovered_jobs(recovery_log: Path) -> list[tuple[str, float]]:
+    """(job id, `time.time()` of sending its task) for every job `whosaid recover` enqueued again, from its log."""
     found = []
     for line in recovery_log.read_text(errors="replace").splitlines():
         if line.startswith("{") and line.endswith("}"):
             entry = json.loads(line)
             if entry.get("logger") == "workers.recovery" and "job_id" in entry:
-                found.append(entry["job_id"])
+                found.append((entry["job_id"], epoch_seconds(entry["ts"])))
     return found
 
 
@@ -260,9 +274,11 @@ def main() -> int:
         for problem in [*report.unexpected_5xx, *map(str, report.unfinished)]:
             print(f"  {problem[:300]}", flush=True)
     good = sum(report.ok for report in reports)
+    resend = max(report.slowest_resend_seconds for report in reports)
     slowest = max(report.slowest_recovered_seconds for report in reports)
-    print(f"{good} of {len(reports)} runs finished every article with no 5xx outside the outages; "
-          f"slowest recovered job {slowest:.1f} s from submission to done")
+    print(f"{good} of {len(reports)} runs finished every article with no 5xx outside the outages; a lost task "
+          f"was sent again at most {resend:.1f} s after its fault; slowest recovered job {slowest:.1f} s from "
+          f"submission to done")
     return 0 if good == len(reports) else 1
 
 

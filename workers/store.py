@@ -383,7 +383,7 @@ class JobStore:
         job = Job.from_json(raw)
         if job.status.finished:
             return False
-        return job.status is JobStatus.QUEUED or _epoch_seconds(job.started_at) < since
+        return job.status is JobStatus.QUEUED or epoch_seconds(job.started_at) < since
 
     def note_recovered(self, job_id: str) -> None:
         """Count a job whose task was sent again, and restart its pending clock (unless it has finished since)."""
@@ -450,9 +450,9 @@ def seconds_between(start: str | None, end: str | None) -> float | None:
     """Seconds from one `utc_now()` stamp to another (None when either is missing)."""
     if not start or not end:
         return None
-    return max(0.0, _epoch_seconds(end) - _epoch_seconds(start))
+    return max(0.0, epoch_seconds(end) - epoch_seconds(start))
 
 
-def _epoch_seconds(stamp: str | None) -> float:
+def epoch_seconds(stamp: str | None) -> float:
     """A `utc_now()` stamp as seconds since the epoch (0 for none)."""
     return datetime.fromisoformat(stamp.replace("Z", "+00:00")).timestamp() if stamp else 0.0
