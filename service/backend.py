@@ -27,14 +27,14 @@ class Backend:
 
         A known article (queued, processing or done) is returned as it stands, with no
         new task. If the task cannot be queued, the broker error propagates (503) and the
-        record stays: it is pending, so the recovery sweep (`workers.recovery`) sends its
-        task once the broker is back, and a resubmission finds the same job.
+        record stays, unsent: the recovery sweep (`workers.recovery`) sends its task once the
+        broker is back, and a resubmission finds the same job.
         """
         job_id = job_id_for(article.text, self.engine)
         job, created = self.store.submit(job_id, article.text, title=article.title, url=article.url, ref=article.ref)
         if created:
             enqueue_attribution(self.celery, job_id)
-            self.store.count("enqueued")
+            self.store.mark_sent(job_id)
         else:
             self.store.count("cache_hits")
         return job, created

@@ -3,17 +3,21 @@
 A job's task can vanish without a trace in Celery: Redis killed after a worker's
 BRPOP took the message but before the reply reached it; a worker killed with
 messages it had taken but not started; the API cut off from the broker between
-recording a job and sending its task. The store keeps every job that is queued or
-processing in `whosaid:pending`, with the time its task was last sent, and each
-worker's heartbeat lists the jobs it holds (`workers.app.jobs_held`). A sweep
-counts the pending jobs held by no worker heard from in the last `recover_after`
-seconds (not three heartbeats: after a Redis outage every worker is silent for a
-while); the broker's queue has room for only so many of them, the ones sent last
-(it is first in, first out), and the rest, oldest first, have no task left
-anywhere. Those whose task was last sent and, if started, last started more than
-`recover_after` seconds ago are sent again. A sweep that guesses wrong sends a task
-twice: the second run finds the job done and does nothing, or, if both run at once,
-the first result is kept (`JobStore.finish`), so a done job never changes.
+recording a job and sending its task. The store keeps every new job as unsent (an
+outbox entry written with the record) until the API has sent its task, and every
+job that is queued or processing in `whosaid:pending`, with the time its task was
+last sent; each worker's heartbeat lists the jobs it holds (`workers.app.jobs_held`).
+
+A sweep sends the task of every job unsent for more than `recover_after` seconds
+that no worker holds. For the others it counts the pending jobs held by no worker
+heard from in the last `recover_after` seconds (not three heartbeats: after a Redis
+outage every worker is silent for a while); the broker's queue has room for only so
+many of them, the ones sent last (it is first in, first out), and the rest, oldest
+first, have no task left anywhere. Those whose task was last sent and, if started,
+last started more than `recover_after` seconds ago are sent again. A sweep that
+guesses wrong sends a task twice: the second run finds the job done and does
+nothing, or, if both run at once, the first result is kept (`JobStore.finish`), so a
+done job never changes.
 
 `whosaid recover` runs the sweeps in production (one process per service; more
 take turns); the embedded service runs them in a thread.
@@ -38,16 +42,17 @@ def recover_lost_jobs(app: Celery, store: JobStore, settings: Settings) -> list[
     if not store.take_recovery_turn(settings.recovery_interval):
         return []
     held = store.held_jobs(settings.recover_after)
+    unsent = dict(store.unsent_jobs())
     pending, held_pending = store.pending_census(held)
     # The queue is read after the census: a job submitted in between adds to the queue, never to the lost.
-    lost = pending - len(held_pending) - queue_depth(app)
-    if lost <= 0:
-        return []
+    counted_out = held_pending | unsent.keys()
+    lost = pending - len(counted_out) - queue_depth(app)
+    never_sent = [(job_id, recorded_at) for job_id, recorded_at in unsent.items() if job_id not in held_pending]
+    unheld = [(job_id, sent_at) for job_id, sent_at in store.oldest_pending(lost + len(counted_out))
+              if job_id not in counted_out][:max(0, lost)]
     cutoff = time.time() - settings.recover_after
-    unheld = [(job_id, sent_at) for job_id, sent_at in store.oldest_pending(lost + len(held_pending))
-              if job_id not in held_pending][:lost]
     recovered = []
-    for job_id, sent_at in unheld:
+    for job_id, sent_at in [*never_sent, *unheld]:
         if sent_at >= cutoff or not store.still_unfinished(job_id, since=cutoff):
             continue
         enqueue_attribution(app, job_id)

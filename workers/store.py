@@ -10,6 +10,8 @@ Keys (all under the `whosaid:` namespace, all with a TTL):
     whosaid:finished:<id>      list that receives one element when the job ends; `wait()` blocks on it
     whosaid:pending            sorted set: job id -> time its task was last sent, for every job queued or
                                processing (written in the transactions that queue and finish the job)
+    whosaid:unsent             sorted set: job id -> time of its record, for new jobs whose task the API has
+                               not yet confirmed sending (an outbox: written with the record, cleared once sent)
     whosaid:workers            sorted set: worker name -> time of its last heartbeat
     whosaid:holding:<worker>   JSON list of the jobs that worker held at its last heartbeat
     whosaid:recovery-turn      held for one recovery interval by the process sweeping for lost jobs
@@ -158,6 +160,7 @@ class JobStore:
         return f"{NAMESPACE}:finished:{job_id}"
 
     _PENDING_KEY = f"{NAMESPACE}:pending"
+    _UNSENT_KEY = f"{NAMESPACE}:unsent"
     _WORKERS_KEY = f"{NAMESPACE}:workers"
     _RECOVERY_TURN_KEY = f"{NAMESPACE}:recovery-turn"
     _COUNTERS_KEY = f"{NAMESPACE}:counters"
@@ -206,11 +209,12 @@ class JobStore:
     # Transitions --------------------------------------------------------------------------------
     def submit(self, job_id: str, text: str, *, title: str | None = None, url: str | None = None,
                ref: str | None = None) -> tuple[Job, bool]:
-        """Record a new article as `queued`, and as pending, in one transaction; returns (job, created).
+        """Record a new article as `queued`, pending and unsent, in one transaction; returns (job, created).
 
         An article already known (queued, processing or done) is returned unchanged with
         `created=False` and needs no task. A `failed` one is queued afresh. Once recorded, a job
-        is pending until it finishes, so the recovery sweep finds it if its task never arrives.
+        is pending until it finishes and unsent until `mark_sent`, so the recovery sweep finds
+        it if its task never arrives.
         """
         def queue(current: Job | None) -> Job | None:
             if current is not None and current.status is not JobStatus.FAILED:
@@ -220,9 +224,18 @@ class JobStore:
         def store_text(pipe: redis.client.Pipeline, job: Job) -> None:
             pipe.set(self._text_key(job_id), text, ex=self.ttl)
             pipe.delete(self._finished_key(job_id))
-            pipe.zadd(self._PENDING_KEY, {job_id: time.time()})
+            now = time.time()
+            pipe.zadd(self._PENDING_KEY, {job_id: now})
+            pipe.zadd(self._UNSENT_KEY, {job_id: now})
 
         return self._transition(job_id, queue, store_text)
+
+    def mark_sent(self, job_id: str) -> None:
+        """The new job's task is in the queue: clear it from the unsent jobs and count it `enqueued`."""
+        with self.client.pipeline() as pipe:
+            pipe.zrem(self._UNSENT_KEY, job_id)
+            pipe.hincrby(self._COUNTERS_KEY, "enqueued", 1)
+            pipe.execute()
 
     def claim(self, job_id: str) -> Job | None:
         """Mark the job `processing` for a worker about to run it; None means: skip, nothing to do.
@@ -265,6 +278,7 @@ class JobStore:
         """Signal waiters, count the outcome and end the job's pending entry, in the transaction that finishes it."""
         pipe.expire(self._text_key(job.id), self.ttl)
         pipe.zrem(self._PENDING_KEY, job.id)
+        pipe.zrem(self._UNSENT_KEY, job.id)
         pipe.rpush(self._finished_key(job.id), job.status.value)
         pipe.expire(self._finished_key(job.id), FINISHED_SIGNAL_TTL)
         if job.status is JobStatus.DONE:
@@ -352,6 +366,10 @@ class JobStore:
         scores = answers[1] if candidates else []
         return answers[0], {job_id for job_id, score in zip(candidates, scores) if score is not None}
 
+    def unsent_jobs(self) -> list[tuple[str, float]]:
+        """The new jobs whose task the API has not confirmed sending, (id, time of the record), oldest first."""
+        return self.client.zrange(self._UNSENT_KEY, 0, -1, withscores=True)
+
     def oldest_pending(self, count: int) -> list[tuple[str, float]]:
         """Up to `count` pending jobs, (id, time their task was last sent), the longest-sent first."""
         if count <= 0:
@@ -365,7 +383,7 @@ class JobStore:
     def still_unfinished(self, job_id: str, since: float) -> bool:
         """Whether job `job_id` is queued or processing, and has not been started at `since` (epoch s) or later.
 
-        A pending entry left by a record that expired is removed (unless the job was submitted again).
+        The pending and unsent entries of a record that expired are removed (unless the job was submitted again).
         """
         key = self._job_key(job_id)
         with self.client.pipeline() as pipe:
@@ -375,6 +393,7 @@ class JobStore:
                 if raw is None:
                     pipe.multi()
                     pipe.zrem(self._PENDING_KEY, job_id)
+                    pipe.zrem(self._UNSENT_KEY, job_id)
                     pipe.execute()
                     return False
                 pipe.unwatch()
@@ -389,6 +408,7 @@ class JobStore:
         """Count a job whose task was sent again, and restart its pending clock (unless it has finished since)."""
         with self.client.pipeline() as pipe:
             pipe.zadd(self._PENDING_KEY, {job_id: time.time()}, xx=True)
+            pipe.zrem(self._UNSENT_KEY, job_id)
             pipe.hincrby(self._COUNTERS_KEY, "recovered", 1)
             pipe.execute()
 

@@ -15,7 +15,7 @@ from memory_service import MEMORY_BROKER, memory_app
 from prometheus_client.parser import text_string_to_metric_families
 
 import workers.tasks  # noqa: F401  (registers the attribution task, which a worker's requests name)
-from workers.app import ATTRIBUTE_TASK, create_celery, jobs_held
+from workers.app import ATTRIBUTE_TASK, create_celery, enqueue_attribution, jobs_held
 from workers.recovery import recover_lost_jobs, run_recovery
 from workers.settings import Settings
 from workers.store import JobStatus, JobStore
@@ -51,8 +51,10 @@ def queued_tasks(celery_app) -> list[str]:
 
 
 def age(store: JobStore, job_id: str, seconds: float) -> None:
-    """Move a job's clocks (task last sent, last start) `seconds` into the past."""
+    """Move a job's clocks (record, task last sent, last start) `seconds` into the past."""
     store.client.zincrby("whosaid:pending", -seconds, job_id)
+    if store.client.zscore("whosaid:unsent", job_id) is not None:
+        store.client.zincrby("whosaid:unsent", -seconds, job_id)
     job = store.get(job_id)
     if job.started_at:
         started = datetime.fromisoformat(job.started_at.replace("Z", "+00:00")) - timedelta(seconds=seconds)
@@ -66,11 +68,25 @@ def test_a_job_whose_task_was_never_sent_is_sent_again_once_old_enough(celery_ap
     age(store, FIRST, 11)
     assert store.overdue_jobs(SETTINGS.recover_after) == 1
     assert sweep(celery_app, store) == [FIRST]
-    assert store.counters()["recovered"] == 1
+    assert store.counters()["recovered"] == 1 and store.unsent_jobs() == []
     assert store.overdue_jobs(SETTINGS.recover_after) == 0, "its clock restarts when the task is sent again"
     age(store, FIRST, 11)
     assert sweep(celery_app, store) == [], "its task is waiting in the queue now"
     assert queued_tasks(celery_app) == [FIRST]
+
+
+def test_a_job_never_sent_is_found_even_when_the_queue_holds_a_copy_of_a_running_task(celery_app, store):
+    client = memory_app(store).test_client()
+    running = client.post("/v1/articles", json={"text": "Running."}).get_json()["id"]
+    assert store.unsent_jobs() == [], "the API marks a job sent once its task is queued"
+    assert queued_tasks(celery_app) == [running]
+    store.claim(running)
+    store.heartbeat("w1@host/1", [running])
+    enqueue_attribution(celery_app, running)  # Celery put back a copy after a broken connection
+    store.submit(FIRST, "text")
+    age(store, FIRST, 11)
+    assert sweep(celery_app, store) == [FIRST], "the queue's count alone would have hidden it"
+    assert queued_tasks(celery_app) == [running, FIRST]
 
 
 def test_tasks_waiting_in_the_queue_are_left_alone_and_the_one_taken_and_lost_is_sent_again(celery_app, store):

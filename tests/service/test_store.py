@@ -70,10 +70,17 @@ def test_claim_skips_unknown_and_failed_jobs(store: JobStore):
     assert store.claim("d" * 32) is None
 
 
-def test_a_job_is_pending_from_its_record_to_its_end(store: JobStore):
+def test_a_job_is_pending_from_its_record_to_its_end_and_unsent_until_marked_sent(store: JobStore):
     store.submit("e" * 32, "text")
     store.submit("e" * 32, "text")
     assert store.oldest_pending(5) == [("e" * 32, pytest.approx(time.time(), abs=5))]
+    assert store.unsent_jobs() == store.oldest_pending(5)
+    store.mark_sent("e" * 32)
+    assert store.unsent_jobs() == [] and store.counters()["enqueued"] == 1
+    store.submit("d" * 32, "text")  # never marked sent
+    store.claim("d" * 32)
+    store.fail("d" * 32, "engine_error", "boom")
+    assert store.unsent_jobs() == [], "a finished job is neither pending nor unsent"
     store.claim("e" * 32)
     assert store.pending_census({"e" * 32, "0" * 32}) == (1, {"e" * 32})
     store.finish("e" * 32, {"quotes": [], "speakers": []})
