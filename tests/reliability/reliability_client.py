@@ -35,6 +35,7 @@ class Traffic:
     accepted: dict[str, str] = field(default_factory=dict)
     """job id -> article text, for every article the service accepted."""
     server_error_answers: list[Answer] = field(default_factory=list)
+    """Every answer with a 5xx status, in order."""
 
     def request(self, method: str, path: str, body: bytes | None = None, headers: dict[str, str] | None = None,
                 timeout: float = 60) -> Answer:
