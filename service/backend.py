@@ -7,7 +7,7 @@ from celery import Celery
 from flask import current_app
 
 from service.payloads import ArticleSubmission
-from workers.app import BROKER_ERRORS, enqueue_attribution
+from workers.app import enqueue_attribution
 from workers.settings import Settings
 from workers.store import Job, JobStore, job_id_for
 
@@ -26,18 +26,15 @@ class Backend:
         """Record the article and queue its task; returns (job, whether a task was queued).
 
         A known article (queued, processing or done) is returned as it stands, with no
-        new task. If the task cannot be queued the new record is withdrawn again, so no
-        job sits `queued` with nothing to run it, and the broker error propagates (503).
+        new task. If the task cannot be queued, the broker error propagates (503) and the
+        record stays, unsent: the recovery sweep (`workers.recovery`) sends its task once the
+        broker is back, and a resubmission finds the same job.
         """
         job_id = job_id_for(article.text, self.engine)
         job, created = self.store.submit(job_id, article.text, title=article.title, url=article.url, ref=article.ref)
         if created:
-            try:
-                enqueue_attribution(self.celery, job_id)
-            except BROKER_ERRORS:
-                self.store.withdraw(job)
-                raise
-            self.store.count("enqueued")
+            enqueue_attribution(self.celery, job_id)
+            self.store.mark_sent(job_id)
         else:
             self.store.count("cache_hits")
         return job, created

@@ -2,7 +2,8 @@
 
 The same API and the same task run against an in-memory Redis (fakeredis' TCP
 server on a loopback port, so the store code path is the real one) with Celery's
-in-memory broker and one worker thread. Results live as long as the process.
+in-memory broker, one worker thread, and the recovery sweep (`workers.recovery`)
+in a thread of its own. Results live as long as the process.
 Celery's time limits need the prefork pool, so they are not enforced here.
 """
 from __future__ import annotations
@@ -16,7 +17,8 @@ from fakeredis import TcpFakeServer
 from flask import Flask
 
 from service import create_app
-from workers.app import create_celery
+from workers.app import create_celery, store_for
+from workers.recovery import run_recovery
 from workers.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -27,12 +29,14 @@ EMBEDDED_POLL_SECONDS = 0.05
 
 
 class EmbeddedService:
-    """An in-memory store, an in-process worker and the API app bound to them; `start()` then `stop()`."""
+    """An in-memory store, an in-process worker, the recovery sweep and the API app bound to them; `start()`
+    then `stop()`."""
 
     def __init__(self, settings: Settings):
         self.base_settings = settings
         self.redis_server: TcpFakeServer | None = None
         self.worker: WorkController | None = None
+        self.stopping = threading.Event()
         self.threads: list[threading.Thread] = []
 
     def start(self) -> Flask:
@@ -52,9 +56,11 @@ class EmbeddedService:
         self.worker = worker_app.WorkController(pool_cls="threads", concurrency=1, without_mingle=True,
                                                 without_gossip=True, without_heartbeat=True, loglevel="WARNING")
         self._spawn("whosaid-worker", self.worker.start)
+        self._spawn("whosaid-recovery", lambda: run_recovery(worker_app, store_for(settings), settings, self.stopping))
         return create_app({"REDIS_URL": settings.redis_url, "BROKER_URL": MEMORY_BROKER_URL})
 
     def stop(self) -> None:
+        self.stopping.set()
         if self.worker is not None:
             self.worker.stop(in_sighandler=False)
         if self.redis_server is not None:

@@ -41,6 +41,8 @@ class ServiceSnapshot:
     counters: dict[str, int]
     queue_depth: int
     workers: list[str]
+    overdue_jobs: int
+    """Jobs queued or processing whose task was last sent more than `recover_after` seconds ago."""
     requests: dict[tuple[str, str, int], int]
     latency_buckets: list[tuple[float, int]]
     latency_sum: float
@@ -56,6 +58,7 @@ def take_snapshot(settings: Settings, store: JobStore, celery: Celery, *, failur
         counters={name: counted.get(name, 0) for name in COUNTERS},
         queue_depth=queue_depth(celery),
         workers=sorted(store.live_workers(settings.heartbeat_ttl)),
+        overdue_jobs=store.overdue_jobs(settings.recover_after),
         requests=store.request_counts(),
         latency_buckets=buckets,
         latency_sum=latency_sum,
@@ -82,6 +85,10 @@ def prometheus_metrics(snapshot: ServiceSnapshot) -> Iterator[Metric]:
     yield GaugeMetricFamily("whosaid_queue_depth", "Tasks waiting in the queue for a worker",
                             value=snapshot.queue_depth)
     yield GaugeMetricFamily("whosaid_workers_alive", "Workers with a recent heartbeat", value=len(snapshot.workers))
+    yield GaugeMetricFamily("whosaid_jobs_overdue", "Jobs queued or processing whose task was last sent more than "
+                                                    "WHOSAID_RECOVER_AFTER seconds ago", value=snapshot.overdue_jobs)
+    yield CounterMetricFamily("whosaid_jobs_recovered", COUNTERS["recovered"].capitalize(),
+                              value=snapshot.counters["recovered"])
     for name in TASK_COUNTERS:
         yield CounterMetricFamily(f"whosaid_tasks_{name}", COUNTERS[name].capitalize(),
                                   value=snapshot.counters[name])

@@ -56,6 +56,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     submit.add_argument("--json", action="store_true", help="print the job as JSON instead of a readable list")
     submit.set_defaults(handler=submit_command)
 
+    recover = subparsers.add_parser(
+        "recover", help="sweep for accepted jobs whose task was lost and enqueue them again (needs WHOSAID_REDIS_URL)",
+        description="Run the recovery sweep every WHOSAID_RECOVERY_INTERVAL seconds until stopped: a job queued or "
+                    "processing for longer than WHOSAID_RECOVER_AFTER seconds, held by no worker heard from as "
+                    "lately, with no task left for it in the queue, is enqueued again. One per service is enough; "
+                    "more take turns.")
+    recover.set_defaults(handler=recover_command)
+
     status = subparsers.add_parser(
         "status", help="queue depth, live workers and recent failures of the service (reads WHOSAID_REDIS_URL)",
         description="One screen for operators: tasks waiting, workers alive, job outcomes and the latest "
@@ -134,6 +142,30 @@ def worker_command(args: argparse.Namespace) -> int:
         command += ["--hostname", args.hostname]
     command += args.celery_args
     os.execv(sys.executable, command)
+
+
+def recover_command(args: argparse.Namespace) -> int:
+    import signal
+    import threading
+
+    from workers.app import create_celery, store_for
+    from workers.logs import configure_logging
+    from workers.recovery import run_recovery
+    from workers.settings import Settings, SettingsError
+
+    try:
+        settings = Settings.from_env()
+    except SettingsError as exc:
+        print(f"whosaid recover: {exc}", file=sys.stderr)
+        return 2
+    if not settings.redis_url:
+        print("whosaid recover: set WHOSAID_REDIS_URL to the Redis the service uses", file=sys.stderr)
+        return 2
+    configure_logging()
+    # A sweep may stop anywhere (it only sends tasks that may be sent twice): SIGTERM ends the process at once.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    run_recovery(create_celery(settings), store_for(settings), settings, threading.Event())
+    return 0
 
 
 def submit_command(args: argparse.Namespace) -> int:
@@ -225,15 +257,16 @@ def status_command(args: argparse.Namespace) -> int:
         return 1
     if args.json:
         print(json.dumps({"queue_depth": snapshot.queue_depth, "workers_alive": len(snapshot.workers),
-                          "workers": snapshot.workers, "counters": snapshot.counters,
+                          "workers": snapshot.workers, "overdue_jobs": snapshot.overdue_jobs,
+                          "recover_after": settings.recover_after, "counters": snapshot.counters,
                           "latency_jobs": snapshot.latency_count, "recent_failures": snapshot.recent_failures},
                          indent=2, ensure_ascii=False))
     else:
-        print(_status_screen(snapshot, _redacted(settings.redis_url)))
+        print(_status_screen(snapshot, settings, _redacted(settings.redis_url)))
     return 0
 
 
-def _status_screen(snapshot, where: str) -> str:
+def _status_screen(snapshot, settings, where: str) -> str:
     """The snapshot on one screen: figures first, then one line per recent failure."""
     counters = snapshot.counters
     named = ", ".join(snapshot.workers[:STATUS_NAMED_WORKERS])
@@ -246,6 +279,8 @@ def _status_screen(snapshot, where: str) -> str:
         f"jobs            {counters['succeeded']} done, {counters['failed']} failed; {counters['retried']} retries, "
         f"{counters['redelivered']} redelivered after a lost worker",
         f"submissions     {counters['enqueued']} queued, {counters['cache_hits']} answered by an existing job",
+        f"overdue         {snapshot.overdue_jobs} queued or processing for over {settings.recover_after} s; "
+        f"{counters['recovered']} recovered after a lost task",
         f"latency         {_latency_summary(snapshot)}",
         f"recent failures {len(snapshot.recent_failures) or 'none'}",
     ]

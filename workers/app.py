@@ -13,6 +13,7 @@ from functools import lru_cache
 
 import kombu.exceptions
 from celery import Celery, bootsteps
+from celery.worker import state as worker_state
 
 from workers.logs import task_headers
 from workers.settings import Settings
@@ -94,11 +95,20 @@ def store_for(settings: Settings) -> JobStore:
                              longest_wait=settings.wait_max)
 
 
-class Heartbeat(bootsteps.StartStopStep):
-    """Worker bootstep: write this worker's heartbeat into the store every `heartbeat_interval` seconds.
+def jobs_held() -> set[str]:
+    """The jobs whose tasks this worker has received and not finished: running, waiting for a pool
+    process, or waiting for a retry's countdown (Celery's own bookkeeping of the worker's requests)."""
+    # list() copies the values in one step under the GIL, while the consumer thread adds and removes requests.
+    return {request.args[0] for request in list(worker_state.requests.values())
+            if request.name == ATTRIBUTE_TASK and request.args}
 
-    `GET /readyz` counts workers with a recent heartbeat; a thread of its own keeps
-    beating while the worker's event loop is busy, and a clean stop retires the worker.
+
+class Heartbeat(bootsteps.StartStopStep):
+    """Worker bootstep: write this worker's heartbeat, with the jobs it holds, every `heartbeat_interval` seconds.
+
+    `GET /readyz` counts workers with a recent heartbeat, and the recovery sweep leaves
+    the jobs they hold alone; a thread of its own keeps beating while the worker's
+    event loop is busy, and a clean stop retires the worker.
     """
 
     def __init__(self, worker, **kwargs):
@@ -125,7 +135,7 @@ class Heartbeat(bootsteps.StartStopStep):
         store = store_for(self.settings)
         while not self.stopping.is_set():
             try:
-                store.heartbeat(self.name)
+                store.heartbeat(self.name, jobs_held())
             except TRANSIENT_ERRORS as exc:
                 log.warning("heartbeat of %s not written: %s", self.name, exc)
             self.stopping.wait(self.settings.heartbeat_interval)

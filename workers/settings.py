@@ -54,7 +54,14 @@ class Settings:
     visibility_timeout: int = 360
     """Seconds before a task taken by a worker that vanished (SIGKILL, power loss) is delivered again."""
     heartbeat_interval: float = 5.0
-    """How often each worker announces it is alive; it counts as gone after three missed beats."""
+    """How often each worker announces it is alive, and which jobs it holds; it counts as gone after three
+    missed beats."""
+    recover_after: int = 60
+    """Seconds after its last enqueue (and its last start, if one began) from which a job still queued or
+    processing, held by no worker heard from for as long, and with no task left for it in the queue, is
+    enqueued again."""
+    recovery_interval: float = 10.0
+    """Seconds between two sweeps for such jobs (`whosaid recover`, or the embedded service's own thread)."""
     worker_concurrency: int = 0
     """Worker processes per `whosaid worker` (0: one per CPU core)."""
     api_keys: str | None = None
@@ -90,7 +97,7 @@ class Settings:
         """Reject combinations that cannot work, with the variable's name in the message."""
         positive = ["result_ttl", "max_article_bytes", "batch_max_articles", "max_batch_bytes", "soft_time_limit",
                     "hard_time_limit", "wait_max", "redis_timeout", "visibility_timeout", "heartbeat_interval",
-                    "rate_limit_window"]
+                    "recover_after", "recovery_interval", "rate_limit_window"]
         for name in positive:
             if getattr(self, name) <= 0:
                 raise SettingsError(f"{ENV_PREFIX}{name.upper()} must be positive, got {getattr(self, name)}")
@@ -106,6 +113,10 @@ class Settings:
             raise SettingsError(f"{ENV_PREFIX}VISIBILITY_TIMEOUT ({self.visibility_timeout}) must exceed "
                                 f"{ENV_PREFIX}HARD_TIME_LIMIT ({self.hard_time_limit}), or running tasks get "
                                 "delivered twice")
+        if self.recover_after <= self.heartbeat_ttl:
+            raise SettingsError(f"{ENV_PREFIX}RECOVER_AFTER ({self.recover_after}) must exceed three "
+                                f"{ENV_PREFIX}HEARTBEAT_INTERVAL ({self.heartbeat_interval:g}), or a job a live worker "
+                                "has just taken could be enqueued again")
 
     @property
     def effective_broker_url(self) -> str | None:

@@ -8,7 +8,13 @@ Keys (all under the `whosaid:` namespace, all with a TTL):
     whosaid:job:<id>           JSON job record (`Job`): status, timestamps, result or error
     whosaid:text:<id>          the article text the worker reads
     whosaid:finished:<id>      list that receives one element when the job ends; `wait()` blocks on it
+    whosaid:pending            sorted set: job id -> time its task was last sent, for every job queued or
+                               processing (written in the transactions that queue and finish the job)
+    whosaid:unsent             sorted set: job id -> time of its record, for new jobs whose task the API has
+                               not yet confirmed sending (an outbox: written with the record, cleared once sent)
     whosaid:workers            sorted set: worker name -> time of its last heartbeat
+    whosaid:holding:<worker>   JSON list of the jobs that worker held at its last heartbeat
+    whosaid:recovery-turn      held for one recovery interval by the process sweeping for lost jobs
     whosaid:counters           hash of service-wide counters (`COUNTERS`: enqueued, succeeded, failed, ...)
     whosaid:requests           hash "METHOD route status" -> HTTP requests answered (all API processes)
     whosaid:latency            hash: submit-to-done seconds per `LATENCY_BUCKETS` bound, plus "sum" and "count"
@@ -26,7 +32,7 @@ import json
 import math
 import re
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import datetime, timezone
 from enum import Enum
@@ -47,6 +53,7 @@ COUNTERS = {
     "failed": "jobs finished `failed`",
     "retried": "task runs that were retries after a transient error",
     "redelivered": "task runs that took over an article from a worker that died",
+    "recovered": "jobs enqueued again by the recovery sweep because their task was lost",
 }
 """The service-wide counters kept in `whosaid:counters`, with what each one counts."""
 LATENCY_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0)
@@ -152,11 +159,18 @@ class JobStore:
     def _finished_key(job_id: str) -> str:
         return f"{NAMESPACE}:finished:{job_id}"
 
+    _PENDING_KEY = f"{NAMESPACE}:pending"
+    _UNSENT_KEY = f"{NAMESPACE}:unsent"
     _WORKERS_KEY = f"{NAMESPACE}:workers"
+    _RECOVERY_TURN_KEY = f"{NAMESPACE}:recovery-turn"
     _COUNTERS_KEY = f"{NAMESPACE}:counters"
     _REQUESTS_KEY = f"{NAMESPACE}:requests"
     _LATENCY_KEY = f"{NAMESPACE}:latency"
     _FAILURES_KEY = f"{NAMESPACE}:failures"
+
+    @staticmethod
+    def _holding_key(worker: str) -> str:
+        return f"{NAMESPACE}:holding:{worker}"
 
     @staticmethod
     def _rate_key(client: str, window: int) -> str:
@@ -195,10 +209,12 @@ class JobStore:
     # Transitions --------------------------------------------------------------------------------
     def submit(self, job_id: str, text: str, *, title: str | None = None, url: str | None = None,
                ref: str | None = None) -> tuple[Job, bool]:
-        """Record a new article as `queued`; returns (job, created).
+        """Record a new article as `queued`, pending and unsent, in one transaction; returns (job, created).
 
         An article already known (queued, processing or done) is returned unchanged with
-        `created=False` and needs no task. A `failed` one is queued afresh.
+        `created=False` and needs no task. A `failed` one is queued afresh. Once recorded, a job
+        is pending until it finishes and unsent until `mark_sent`, so the recovery sweep finds
+        it if its task never arrives.
         """
         def queue(current: Job | None) -> Job | None:
             if current is not None and current.status is not JobStatus.FAILED:
@@ -208,15 +224,18 @@ class JobStore:
         def store_text(pipe: redis.client.Pipeline, job: Job) -> None:
             pipe.set(self._text_key(job_id), text, ex=self.ttl)
             pipe.delete(self._finished_key(job_id))
+            now = time.time()
+            pipe.zadd(self._PENDING_KEY, {job_id: now})
+            pipe.zadd(self._UNSENT_KEY, {job_id: now})
 
         return self._transition(job_id, queue, store_text)
 
-    def withdraw(self, job: Job) -> None:
-        """Undo `submit` when its task could not be enqueued, unless the job has moved on since."""
-        def remove(current: Job | None) -> Job | None:
-            return current if current == job else None
-
-        self._transition(job.id, remove, lambda pipe, _: pipe.delete(self._job_key(job.id), self._text_key(job.id)))
+    def mark_sent(self, job_id: str) -> None:
+        """The new job's task is in the queue: clear it from the unsent jobs and count it `enqueued`."""
+        with self.client.pipeline() as pipe:
+            pipe.zrem(self._UNSENT_KEY, job_id)
+            pipe.hincrby(self._COUNTERS_KEY, "enqueued", 1)
+            pipe.execute()
 
     def claim(self, job_id: str) -> Job | None:
         """Mark the job `processing` for a worker about to run it; None means: skip, nothing to do.
@@ -256,13 +275,15 @@ class JobStore:
         return job
 
     def _announce_end(self, pipe: redis.client.Pipeline, job: Job) -> None:
-        """Signal waiters and count the outcome, in the transaction that finishes the job (so once per job)."""
+        """Signal waiters, count the outcome and end the job's pending entry, in the transaction that finishes it."""
         pipe.expire(self._text_key(job.id), self.ttl)
+        pipe.zrem(self._PENDING_KEY, job.id)
+        pipe.zrem(self._UNSENT_KEY, job.id)
         pipe.rpush(self._finished_key(job.id), job.status.value)
         pipe.expire(self._finished_key(job.id), FINISHED_SIGNAL_TTL)
         if job.status is JobStatus.DONE:
             pipe.hincrby(self._COUNTERS_KEY, "succeeded", 1)
-            latency = _seconds_between(job.submitted_at, job.finished_at)
+            latency = seconds_between(job.submitted_at, job.finished_at)
             if latency is not None:
                 bucket = next((str(bound) for bound in LATENCY_BUCKETS if latency <= bound), "+Inf")
                 pipe.hincrby(self._LATENCY_KEY, bucket, 1)
@@ -305,21 +326,95 @@ class JobStore:
                     continue
 
     # Workers and counters -----------------------------------------------------------------------
-    def heartbeat(self, worker: str, *, forget_after: float = 3600) -> None:
-        """Note that `worker` is alive now (and forget workers silent for `forget_after` seconds)."""
+    def heartbeat(self, worker: str, holding: Iterable[str] = (), *, forget_after: int = 3600) -> None:
+        """Note that `worker` is alive now and holds the jobs `holding`; forget workers silent for `forget_after` s."""
         now = time.time()
         with self.client.pipeline() as pipe:
             pipe.zadd(self._WORKERS_KEY, {worker: now})
             pipe.zremrangebyscore(self._WORKERS_KEY, "-inf", now - forget_after)
+            pipe.set(self._holding_key(worker), json.dumps(sorted(holding)), ex=forget_after)
             pipe.execute()
 
     def retire(self, worker: str) -> None:
         """Forget `worker` at once (clean shutdown)."""
-        self.client.zrem(self._WORKERS_KEY, worker)
+        with self.client.pipeline() as pipe:
+            pipe.zrem(self._WORKERS_KEY, worker)
+            pipe.delete(self._holding_key(worker))
+            pipe.execute()
 
     def live_workers(self, max_silence: float) -> list[str]:
         """Workers whose last heartbeat is at most `max_silence` seconds old."""
         return self.client.zrangebyscore(self._WORKERS_KEY, time.time() - max_silence, "+inf")
+
+    def held_jobs(self, max_silence: float) -> set[str]:
+        """The jobs that live workers (`live_workers(max_silence)`) held at their last heartbeat."""
+        workers = self.live_workers(max_silence)
+        if not workers:
+            return set()
+        return {job_id for raw in self.client.mget([self._holding_key(worker) for worker in workers]) if raw
+                for job_id in json.loads(raw)}
+
+    # Pending jobs and their recovery --------------------------------------------------------------
+    def pending_census(self, held: set[str]) -> tuple[int, set[str]]:
+        """(jobs pending, those of `held` that are pending), read together."""
+        candidates = sorted(held)
+        with self.client.pipeline() as pipe:
+            pipe.zcard(self._PENDING_KEY)
+            if candidates:
+                pipe.zmscore(self._PENDING_KEY, candidates)
+            answers = pipe.execute()
+        scores = answers[1] if candidates else []
+        return answers[0], {job_id for job_id, score in zip(candidates, scores) if score is not None}
+
+    def unsent_jobs(self) -> list[tuple[str, float]]:
+        """The new jobs whose task the API has not confirmed sending, (id, time of the record), oldest first."""
+        return self.client.zrange(self._UNSENT_KEY, 0, -1, withscores=True)
+
+    def oldest_pending(self, count: int) -> list[tuple[str, float]]:
+        """Up to `count` pending jobs, (id, time their task was last sent), the longest-sent first."""
+        if count <= 0:
+            return []
+        return self.client.zrange(self._PENDING_KEY, 0, count - 1, withscores=True)
+
+    def overdue_jobs(self, age: float) -> int:
+        """Pending jobs whose task was last sent more than `age` seconds ago."""
+        return self.client.zcount(self._PENDING_KEY, "-inf", f"({time.time() - age}")
+
+    def still_unfinished(self, job_id: str, since: float) -> bool:
+        """Whether job `job_id` is queued or processing, and has not been started at `since` (epoch s) or later.
+
+        The pending and unsent entries of a record that expired are removed (unless the job was submitted again).
+        """
+        key = self._job_key(job_id)
+        with self.client.pipeline() as pipe:
+            try:
+                pipe.watch(key)
+                raw = pipe.get(key)
+                if raw is None:
+                    pipe.multi()
+                    pipe.zrem(self._PENDING_KEY, job_id)
+                    pipe.zrem(self._UNSENT_KEY, job_id)
+                    pipe.execute()
+                    return False
+                pipe.unwatch()
+            except redis.WatchError:
+                return False
+        job = Job.from_json(raw)
+        if job.status.finished:
+            return False
+        return job.status is JobStatus.QUEUED or epoch_seconds(job.started_at) < since
+
+    def note_recovered(self, job_id: str) -> None:
+        """Count a job whose task was sent again, and restart its pending clock (unless it has finished since)."""
+        with self.client.pipeline() as pipe:
+            pipe.zadd(self._PENDING_KEY, {job_id: time.time()}, xx=True)
+            pipe.zrem(self._UNSENT_KEY, job_id)
+            pipe.hincrby(self._COUNTERS_KEY, "recovered", 1)
+            pipe.execute()
+
+    def take_recovery_turn(self, seconds: float) -> bool:
+        """True for one caller per `seconds`: the recovery processes of a service take turns, never sweep together."""
+        return bool(self.client.set(self._RECOVERY_TURN_KEY, "1", nx=True, px=math.ceil(seconds * 1000)))
 
     def count(self, counter: str, amount: int = 1) -> None:
         """Add to one of the service-wide `COUNTERS`."""
@@ -371,9 +466,13 @@ class JobStore:
         return int(hits), (window + 1) * window_seconds - now
 
 
-def _seconds_between(start: str | None, end: str | None) -> float | None:
+def seconds_between(start: str | None, end: str | None) -> float | None:
     """Seconds from one `utc_now()` stamp to another (None when either is missing)."""
     if not start or not end:
         return None
-    elapsed = datetime.fromisoformat(end.replace("Z", "+00:00")) - datetime.fromisoformat(start.replace("Z", "+00:00"))
-    return max(0.0, elapsed.total_seconds())
+    return max(0.0, epoch_seconds(end) - epoch_seconds(start))
+
+
+def epoch_seconds(stamp: str | None) -> float:
+    """A `utc_now()` stamp as seconds since the epoch (0 for none)."""
+    return datetime.fromisoformat(stamp.replace("Z", "+00:00")).timestamp() if stamp else 0.0

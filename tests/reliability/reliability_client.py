@@ -22,6 +22,8 @@ class Answer:
     body: dict
     headers: dict
     seconds: float
+    started: float
+    """`time.monotonic()` when the request was sent."""
 
 
 @dataclass
@@ -32,6 +34,8 @@ class Traffic:
     statuses: Counter = field(default_factory=Counter)
     accepted: dict[str, str] = field(default_factory=dict)
     """job id -> article text, for every article the service accepted."""
+    server_error_answers: list[Answer] = field(default_factory=list)
+    """Every answer with a 5xx status, in order."""
 
     def request(self, method: str, path: str, body: bytes | None = None, headers: dict[str, str] | None = None,
                 timeout: float = 60) -> Answer:
@@ -48,7 +52,10 @@ class Traffic:
             body = json.loads(raw) if raw else {}
         except ValueError:
             raise AssertionError(f"{method} {path} answered {status} with a body that is not JSON: {raw[:200]!r}")
-        return Answer(status, body, answer_headers, seconds)
+        answer = Answer(status, body, answer_headers, seconds, started)
+        if status >= 500:
+            self.server_error_answers.append(answer)
+        return answer
 
     def submit(self, text: str, timeout: float = 60, *, plain: bool = False) -> Answer:
         """POST one article as JSON, or as a text/plain body when `plain`."""
@@ -82,7 +89,7 @@ class Traffic:
 
     @property
     def server_errors(self) -> int:
-        return sum(count for status, count in self.statuses.items() if status >= 500)
+        return len(self.server_error_answers)
 
     def figures(self) -> dict[str, int]:
         return {"requests": sum(self.statuses.values()), "statuses": dict(sorted(self.statuses.items()))}

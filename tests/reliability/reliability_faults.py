@@ -14,3 +14,8 @@ SLOW_SECONDS = 1.0
 
 FAULT_PLUGIN = "tests.reliability.fault_plugin"
 """The module to `--include` in `celery worker` to arm the markers."""
+
+REDIS_KILL_MARKER = "WHOSAID-TEST-KILL-REDIS"
+"""The API kills Redis right after recording this (new) article, before sending its task."""
+API_FAULT_APP = "tests.reliability.api_fault_plugin:create_app()"
+"""The application for gunicorn that arms `REDIS_KILL_MARKER`."""

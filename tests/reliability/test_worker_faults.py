@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from reliability_client import Traffic
 from reliability_faults import CRASH_MARKER, FAULT_PLUGIN, HANG_MARKER, POISON_MARKER, SLOW_MARKER
-from whosaid_stack import REPO_ROOT, RedisServer, ServiceStack, service_environment
+from whosaid_stack import REPO_ROOT, RedisServer, ServiceStack, jobs_in_hand, service_environment
 
 from workers.app import ATTRIBUTE_TASK, create_celery
 from workers.settings import Settings
@@ -59,17 +59,6 @@ def faulty_stack(redis_server: RedisServer, tmp_path_factory: pytest.TempPathFac
         yield stack
 
 
-def article_in_hand(worker) -> str | None:
-    """The job a worker has started and not finished, according to its JSON log lines."""
-    started, ended = set(), set()
-    for line in worker.log_path.read_text(errors="replace").splitlines():
-        if line.startswith("{") and line.endswith("}"):
-            entry = json.loads(line)
-            if entry.get("logger") == "workers.tasks" and "job_id" in entry:
-                (started if "started" in entry["message"] else ended).add(entry["job_id"])
-    return next(iter(started - ended), None)
-
-
 def stack_store(stack: ServiceStack) -> JobStore:
     return JobStore.from_url(stack.redis_url, ttl=3600, timeout=2, longest_wait=5)
 
@@ -87,7 +76,7 @@ def test_worker_killed_mid_task_its_articles_finish_on_another(redis_server, tmp
         deadline = time.monotonic() + 60
         in_hand = None
         while in_hand is None and time.monotonic() < deadline:
-            in_hand = article_in_hand(victim)
+            in_hand = next(iter(jobs_in_hand(victim)), None)
             time.sleep(0.05)
         assert in_hand is not None, "the first worker never started an article"
         victim.kill(signal.SIGKILL)  # the worker and its pool process, mid-article (each takes >= 1 s)
@@ -232,6 +221,7 @@ def test_status_command_shows_queue_workers_and_recent_failures(faulty_stack):
     assert finished.returncode == 0, finished.stderr
     status = json.loads(finished.stdout)
     assert status["workers_alive"] == 2 and status["queue_depth"] == 0
+    assert status["overdue_jobs"] == 0 and status["recover_after"] == Settings().recover_after
     assert status["recent_failures"][0]["id"] == poison
     assert status["recent_failures"][0]["code"] == "engine_error"
 
@@ -239,4 +229,5 @@ def test_status_command_shows_queue_workers_and_recent_failures(faulty_stack):
                             capture_output=True, text=True, timeout=60)
     assert screen.returncode == 0, screen.stderr
     assert "workers alive   2" in screen.stdout and f"{poison[:12]}" in screen.stdout
+    assert f"overdue         0 queued or processing for over {Settings().recover_after} s" in screen.stdout
     assert len(screen.stdout.splitlines()) <= 24, "one screen"

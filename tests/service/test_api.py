@@ -272,7 +272,7 @@ def test_unreachable_redis_gets_503_quickly(store):
     assert_error(response, 503, "store_unavailable")
 
 
-def test_unreachable_broker_gets_503_and_leaves_no_queued_job(store):
+def test_unreachable_broker_gets_503_and_leaves_the_job_pending_for_the_recovery_sweep(store):
     dead = f"redis://127.0.0.1:{closed_port()}/0"
     app = create_app({"REDIS_URL": "redis://fakeredis.invalid/0", "BROKER_URL": dead, "REDIS_TIMEOUT": 0.5},
                      store=store)
@@ -281,7 +281,10 @@ def test_unreachable_broker_gets_503_and_leaves_no_queued_job(store):
     response = client.post("/v1/articles", json={"text": ARTICLE})
     assert_error(response, 503, "broker_unavailable")
     assert time.monotonic() - started < 3
-    assert store.client.keys("whosaid:job:*") == [], "the record was withdrawn"
+    [key] = store.client.keys("whosaid:job:*")
+    job_id = key.rsplit(":", 1)[1]
+    assert store.get(job_id).status is JobStatus.QUEUED
+    assert [job for job, _ in store.unsent_jobs()] == [job_id], "the sweep sends its task once the broker is back"
 
 
 def test_health_and_readiness(client, store):

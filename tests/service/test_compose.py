@@ -19,15 +19,15 @@ def compose() -> dict:
     return yaml.safe_load((REPO_ROOT / "compose.yaml").read_text())
 
 
-def test_three_services(compose):
+def test_four_services(compose):
     default = {name for name, service in compose["services"].items() if "profiles" not in service}
-    assert default == {"redis", "api", "worker"}
+    assert default == {"redis", "api", "worker", "recovery"}
 
 
 def test_redis_is_durable_healthy_and_not_published(compose):
     redis = compose["services"]["redis"]
     command = " ".join(redis["command"])
-    assert "--appendonly yes" in command
+    assert "--appendonly yes --appendfsync always" in command, "an accepted job survives a crash"
     assert "redis-cli" in redis["healthcheck"]["test"] and "ping" in redis["healthcheck"]["test"]
     assert "ports" not in redis, "Redis must not be reachable from the host"
     assert any(volume.endswith(":/data") for volume in redis["volumes"])
@@ -52,10 +52,19 @@ def test_workers_scale(compose):
     assert worker["image"] == compose["services"]["api"]["image"], "API and workers run the same code"
 
 
+def test_the_recovery_sweep_runs_once_on_the_same_image(compose):
+    recovery = compose["services"]["recovery"]
+    assert recovery["command"] == ["whosaid", "recover"]
+    assert recovery["image"] == compose["services"]["api"]["image"]
+    assert "deploy" not in recovery, "one sweeper is enough (more would take turns)"
+    assert recovery["depends_on"]["redis"]["condition"] == "service_healthy"
+    assert recovery["restart"] == "unless-stopped"
+
+
 def test_every_service_of_ours_is_configured_by_the_same_known_variables(compose):
     known = {f"WHOSAID_{field.name.upper()}" for field in fields(Settings)}
     api, worker = compose["services"]["api"], compose["services"]["worker"]
-    assert api["environment"] == worker["environment"]
+    assert api["environment"] == worker["environment"] == compose["services"]["recovery"]["environment"]
     assert set(api["environment"]) <= known
     assert api["environment"]["WHOSAID_REDIS_URL"] == "redis://redis:6379/0"
     for name, value in api["environment"].items():

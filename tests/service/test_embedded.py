@@ -9,6 +9,9 @@ import time
 import pytest
 from whosaid_stack import ManagedProcess, free_port, http_json
 
+from service.embedded import EmbeddedService
+from workers.settings import Settings
+from workers.store import JobStatus
 from workers.tasks import attribution_result
 
 pytestmark = pytest.mark.slow
@@ -59,3 +62,16 @@ def test_embedded_service_stops_cleanly_on_ctrl_c(embedded):
     _, process = embedded
     process.popen.send_signal(signal.SIGINT)
     assert process.popen.wait(timeout=30) == 0, process.log_tail()
+
+
+def test_embedded_service_recovers_a_job_whose_task_was_never_sent(seed_text):
+    embedded = EmbeddedService(Settings(heartbeat_interval=0.2, recover_after=1, recovery_interval=0.2))
+    store = embedded.start().extensions["whosaid"].store
+    try:
+        store.submit("a" * 32, seed_text)  # recorded, and no task sent: what a crash at the wrong moment leaves
+        job = store.wait("a" * 32, 30)
+        assert job.status is JobStatus.DONE, job
+        assert job.result == json.loads(json.dumps(attribution_result(seed_text)))
+        assert store.counters()["recovered"] == 1
+    finally:
+        embedded.stop()

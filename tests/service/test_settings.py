@@ -40,7 +40,16 @@ def test_flask_style_values_are_accepted():
     ({"WHOSAID_MAX_RETRIES": "-1"}, "WHOSAID_MAX_RETRIES"),
     ({"WHOSAID_SOFT_TIME_LIMIT": "60", "WHOSAID_HARD_TIME_LIMIT": "60"}, "must exceed"),
     ({"WHOSAID_VISIBILITY_TIMEOUT": "100"}, "WHOSAID_VISIBILITY_TIMEOUT"),
+    ({"WHOSAID_RECOVER_AFTER": "0"}, "WHOSAID_RECOVER_AFTER must be positive"),
+    ({"WHOSAID_RECOVERY_INTERVAL": "0"}, "WHOSAID_RECOVERY_INTERVAL must be positive"),
+    ({"WHOSAID_RECOVER_AFTER": "15"}, r"WHOSAID_RECOVER_AFTER \(15\) must exceed three WHOSAID_HEARTBEAT_INTERVAL"),
 ])
 def test_bad_values_are_refused_by_name(environment, message):
     with pytest.raises(SettingsError, match=message):
         Settings.from_env(environment)
+
+
+def test_recovery_age_follows_the_heartbeat():
+    settings = Settings.from_env({"WHOSAID_HEARTBEAT_INTERVAL": "1", "WHOSAID_RECOVER_AFTER": "4"})
+    assert (settings.heartbeat_ttl, settings.recover_after) == (3, 4)
+    assert (Settings().recover_after, Settings().heartbeat_ttl) == (60, 15)

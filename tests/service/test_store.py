@@ -70,14 +70,21 @@ def test_claim_skips_unknown_and_failed_jobs(store: JobStore):
     assert store.claim("d" * 32) is None
 
 
-def test_withdraw_removes_only_an_unchanged_record(store: JobStore):
-    job, _ = store.submit("e" * 32, "text")
-    store.withdraw(job)
-    assert store.get("e" * 32) is None and store.get_text("e" * 32) is None
-    job, _ = store.submit("e" * 32, "text")
+def test_a_job_is_pending_from_its_record_to_its_end_and_unsent_until_marked_sent(store: JobStore):
+    store.submit("e" * 32, "text")
+    store.submit("e" * 32, "text")
+    assert store.oldest_pending(5) == [("e" * 32, pytest.approx(time.time(), abs=5))]
+    assert store.unsent_jobs() == store.oldest_pending(5)
+    store.mark_sent("e" * 32)
+    assert store.unsent_jobs() == [] and store.counters()["enqueued"] == 1
+    store.submit("d" * 32, "text")  # never marked sent
+    store.claim("d" * 32)
+    store.fail("d" * 32, "engine_error", "boom")
+    assert store.unsent_jobs() == [], "a finished job is neither pending nor unsent"
     store.claim("e" * 32)
-    store.withdraw(job)
-    assert store.get("e" * 32).status is JobStatus.PROCESSING
+    assert store.pending_census({"e" * 32, "0" * 32}) == (1, {"e" * 32})
+    store.finish("e" * 32, {"quotes": [], "speakers": []})
+    assert store.pending_census({"e" * 32}) == (0, set()) and store.oldest_pending(5) == []
 
 
 def test_records_and_texts_expire(store: JobStore):
@@ -177,6 +184,19 @@ def test_heartbeats(store: JobStore):
     assert store.live_workers(15) == ["w1@host/1"]
     store.retire("w1@host/1")
     assert store.live_workers(15) == []
+
+
+def test_heartbeats_say_which_jobs_live_workers_hold(store: JobStore):
+    assert store.held_jobs(15) == set()
+    store.heartbeat("w1@host/1", ["a" * 32, "b" * 32])
+    store.heartbeat("w2@host/2", ["c" * 32])
+    store.heartbeat("w3@host/3")
+    assert store.held_jobs(15) == {"a" * 32, "b" * 32, "c" * 32}
+    store.heartbeat("w1@host/1", ["b" * 32])
+    store.client.zadd("whosaid:workers", {"w2@host/2": time.time() - 60})
+    assert store.held_jobs(15) == {"b" * 32}, "the latest beat counts, and a silent worker holds nothing"
+    store.retire("w1@host/1")
+    assert store.held_jobs(15) == set()
 
 
 def test_counters(store: JobStore):

@@ -1,4 +1,4 @@
-"""Real processes for tests and benches: redis-server, gunicorn serving the API, Celery workers.
+"""Real processes for tests and benches: redis-server, gunicorn serving the API, Celery workers, `whosaid recover`.
 
     with RedisServer(tmp_path) as redis_server, ServiceStack(redis_server.url, tmp_path, workers=2) as stack:
         requests to stack.base_url ...
@@ -93,11 +93,16 @@ class ManagedProcess:
 
 
 class RedisServer:
-    """A private redis-server on a free port (append-only file optional), data under `log_dir`."""
+    """A private redis-server on a free port (append-only file optional), data under `log_dir`.
 
-    def __init__(self, log_dir: Path, *, appendonly: bool = False):
+    `stop()` shuts it down cleanly (SIGTERM), `crash()` kills it (SIGKILL); `start()` again
+    restarts it on the same port from the same directory (and append-only file).
+    """
+
+    def __init__(self, log_dir: Path, *, appendonly: bool = False, appendfsync: str = "everysec"):
         self.log_dir = log_dir
         self.appendonly = appendonly
+        self.appendfsync = appendfsync
         self.port = free_port()
         self.process: ManagedProcess | None = None
 
@@ -110,7 +115,8 @@ class RedisServer:
         if binary is None:
             raise RuntimeError("redis-server is not installed (apt-get install redis-server; .ci/run does)")
         command = [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-                   "--appendonly", "yes" if self.appendonly else "no", "--dir", str(self.log_dir)]
+                   "--appendonly", "yes" if self.appendonly else "no", "--appendfsync", self.appendfsync,
+                   "--dir", str(self.log_dir)]
         self.process = ManagedProcess(f"redis-{self.port}", command, self.log_dir, dict(os.environ))
         deadline = time.monotonic() + START_TIMEOUT
         while time.monotonic() < deadline:
@@ -127,6 +133,11 @@ class RedisServer:
         if self.process is not None:
             self.process.stop()
 
+    def crash(self) -> None:
+        """`kill -9` redis-server, and wait until it is gone."""
+        self.process.kill(signal.SIGKILL)
+        self.process.popen.wait(timeout=STOP_TIMEOUT)
+
     def __enter__(self) -> RedisServer:
         return self.start()
 
@@ -135,15 +146,16 @@ class RedisServer:
 
 
 class ServiceStack:
-    """gunicorn serving `service:create_app()` plus `workers` Celery worker processes, on one Redis.
+    """gunicorn serving `service:create_app()`, `workers` Celery worker processes and `whosaid recover`, on one Redis.
 
     `settings` become WHOSAID_* variables of every process (e.g. soft_time_limit=5); `worker_args`
-    are appended to every `celery worker` command (e.g. `--include` a test-only module).
+    are appended to every `celery worker` command (e.g. `--include` a test-only module); `app` is
+    the application gunicorn serves (a test-only factory wrapping the real one, say).
     """
 
     def __init__(self, redis_url: str, log_dir: Path, *, workers: int = 2, worker_concurrency: int = 1,
                  api_processes: int = 2, api_threads: int = 8, worker_args: tuple[str, ...] = (),
-                 **settings: object):
+                 app: str = "service:create_app()", **settings: object):
         self.redis_url = redis_url
         self.log_dir = log_dir
         self.environment = service_environment(redis_url, **settings)
@@ -153,8 +165,10 @@ class ServiceStack:
         self.api_threads = api_threads
         self.worker_concurrency = worker_concurrency
         self.worker_args = tuple(worker_args)
+        self.app = app
         self.initial_workers = workers
         self.api: ManagedProcess | None = None
+        self.recovery: ManagedProcess | None = None
         self.workers: list[ManagedProcess] = []
 
     def start(self) -> ServiceStack:
@@ -163,8 +177,10 @@ class ServiceStack:
                 f"gunicorn-{self.port}",
                 [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{self.port}", "--workers",
                  str(self.api_processes), "--worker-class", "gthread", "--threads", str(self.api_threads),
-                 "service:create_app()"],
+                 self.app],
                 self.log_dir, self.environment)
+            self.recovery = ManagedProcess(f"recovery-{self.port}", [sys.executable, "-m", "whosaid", "recover"],
+                                           self.log_dir, self.environment)
             for _ in range(self.initial_workers):
                 self.start_worker()
             self.wait_ready(self.initial_workers)
@@ -190,7 +206,7 @@ class ServiceStack:
         deadline = time.monotonic() + START_TIMEOUT
         last = "no answer"
         while time.monotonic() < deadline:
-            for process in [self.api, *self.workers]:
+            for process in [self.api, self.recovery, *self.workers]:
                 if process is not None and not process.alive():
                     raise RuntimeError(f"{process.name} exited ({process.popen.returncode}):\n{process.log_tail()}")
             try:
@@ -204,7 +220,7 @@ class ServiceStack:
         raise RuntimeError(f"service not ready with {workers} workers after {START_TIMEOUT:.0f} s: {last}")
 
     def stop(self) -> None:
-        for process in [*self.workers, self.api]:
+        for process in [*self.workers, self.recovery, self.api]:
             if process is not None:
                 process.stop()
 
@@ -213,3 +229,14 @@ class ServiceStack:
 
     def __exit__(self, *exc_info: object) -> None:
         self.stop()
+
+
+def jobs_in_hand(worker: ManagedProcess) -> set[str]:
+    """The jobs a worker has started and not finished, according to its JSON log lines."""
+    started, ended = set(), set()
+    for line in worker.log_path.read_text(errors="replace").splitlines():
+        if line.startswith("{") and line.endswith("}"):
+            entry = json.loads(line)
+            if entry.get("logger") == "workers.tasks" and "job_id" in entry:
+                (started if "started" in entry["message"] else ended).add(entry["job_id"])
+    return started - ended
