@@ -346,12 +346,8 @@ class Resolver:
         canonical = self.canonical(mention)
         # "Democrats say": a group, unless the word is the surname of a person named in full ("Tripp said")
         # "the Greens said": with the article, the party itself, by name
-        singular = mention.key[-1].rstrip("s") if len(mention.key) == 1 else ""
-        # not a people ("the Germans", "the Saudis") nor a family ("the Khans")
-        plural = head.tag_ == "NNPS" or (len(mention.key) == 1 and mention.key[0].endswith("s"))
-        party = plural and any(t.dep_ == "det" and t.lower_ == "the" for t in head.lefts) \
-            and singular not in lexicon.DEMONYMS and singular not in self._surnames \
-            and mention.key[-1] not in lexicon.DEMONYM_PLURALS
+        party = (head.tag_ == "NNPS" or (len(mention.key) == 1 and mention.key[0].endswith("s"))) \
+            and any(t.dep_ == "det" and t.lower_ == "the" for t in head.lefts) and self._is_party(mention)
         if labelled is not None and labelled.kind == "group" and not party and not (
                 canonical != mention.text and self.kind.get(canonical) == "person"):
             return Resolved(None, "organization", mention.text, (mention.start, mention.end), "description")
@@ -360,6 +356,12 @@ class Resolver:
         kind = self.kind.get(canonical, "person" if canonical in self.gender else mention.kind)
         kind = {"unknown": "person", "other": "unknown"}.get(kind, kind)
         return Resolved(canonical, kind, None, (mention.start, mention.end), "name", self.gender.get(canonical))
+
+    def _is_party(self, mention: NameMention) -> bool:
+        """A plural name that is a party or group, not a people ("the Germans") nor a family ("the Khans")."""
+        singular = mention.key[-1].rstrip("s")
+        return singular not in lexicon.DEMONYMS and singular not in self._surnames \
+            and mention.key[-1] not in lexicon.DEMONYM_PLURALS
 
     def _resolve_pronoun(self, token: Token, position: int) -> Resolved | None:
         word = token.lower_
@@ -374,6 +376,11 @@ class Resolver:
         if word in {"who", "that"} and token.head.dep_ == "relcl" and token.head.head.i != token.head.i:
             antecedent = token.head.head
             return self.resolve(antecedent, position) if antecedent.pos_ in {"PROPN", "NOUN"} else None
+        if word == "they":
+            # "The Greens said ... They added that ...": a party or organisation just named as a subject
+            party = self._organisation_subject_before(position, plural=True)
+            if party is not None:
+                return Resolved(party, "organization", None, span, "pronoun")
         if word == "it":
             organisation = self._organisation_subject_before(position)
             if organisation is not None:
@@ -427,9 +434,9 @@ class Resolver:
                 return resolved
         return None
 
-    def _organisation_subject_before(self, position: int) -> str | None:
+    def _organisation_subject_before(self, position: int, plural: bool = False) -> str | None:
         """`The committee met on Monday. It said ...`: the closest organisation named as a subject
-        in this paragraph or the one before."""
+        in this paragraph or the one before; with `plural`, one with a plural name (`the Greens`)."""
         index = bisect.bisect_left(self._outside_starts, position) - 1
         floor = max(-1, index - DESCRIPTION_LOOKBACK_NAMES)
         paragraph = self.parsed.paragraph_of(position)
@@ -438,7 +445,9 @@ class Resolver:
             index -= 1
             canonical = self.canonical(mention)
             dateline = mention.text.isupper() and mention.start <= self.parsed.paragraphs[mention.paragraph].start + 1
-            if mention.role in {"subject", "embedded subject"} and self.kind.get(canonical) == "organization" \
+            if plural and not (len(mention.key) == 1 and mention.key[0].endswith("s") and self._is_party(mention)):
+                continue
+            if mention.role in {"subject", "embedded subject"} and (plural or self.kind.get(canonical) == "organization") \
                     and not dateline:
                 return canonical
         return None

@@ -111,3 +111,9 @@ def test_the_festival_is_the_festival_named_before(attributed, quote_with):
     text = ("The Locarno Film Festival opened on Wednesday. "
             "The festival said in a statement that ticket sales were up 12% on last year.")
     assert quote_with(attributed(text), "ticket sales").speaker.name == "Locarno Film Festival"
+
+
+def test_they_after_a_party_is_the_party(attributed, quote_with):
+    text = ("The Greens said late on Wednesday that their council would meet on Saturday. "
+            "They added that no minister had contacted the party's leadership since Monday.")
+    assert quote_with(attributed(text), "no minister had contacted").speaker.name == "Greens"
