@@ -144,6 +144,22 @@ def worker_command(args: argparse.Namespace) -> int:
     os.execv(sys.executable, command)
 
 
+def redis_settings(command: str):
+    """The service's settings from the environment for a command that needs its Redis, or None after
+    saying on stderr what is wrong."""
+    from workers.settings import Settings, SettingsError
+
+    try:
+        settings = Settings.from_env()
+    except SettingsError as exc:
+        print(f"whosaid {command}: {exc}", file=sys.stderr)
+        return None
+    if not settings.redis_url:
+        print(f"whosaid {command}: set WHOSAID_REDIS_URL to the Redis the service uses", file=sys.stderr)
+        return None
+    return settings
+
+
 def recover_command(args: argparse.Namespace) -> int:
     import signal
     import threading
@@ -151,15 +167,9 @@ def recover_command(args: argparse.Namespace) -> int:
     from workers.app import create_celery, store_for
     from workers.logs import configure_logging
     from workers.recovery import run_recovery
-    from workers.settings import Settings, SettingsError
 
-    try:
-        settings = Settings.from_env()
-    except SettingsError as exc:
-        print(f"whosaid recover: {exc}", file=sys.stderr)
-        return 2
-    if not settings.redis_url:
-        print("whosaid recover: set WHOSAID_REDIS_URL to the Redis the service uses", file=sys.stderr)
+    settings = redis_settings("recover")
+    if settings is None:
         return 2
     configure_logging()
     # A sweep may stop anywhere (it only sends tasks that may be sent twice): SIGTERM ends the process at once.
@@ -234,16 +244,10 @@ def _readable(job: dict) -> str:
 def status_command(args: argparse.Namespace) -> int:
     from service.metrics import take_snapshot
     from workers.app import BROKER_ERRORS, create_celery
-    from workers.settings import Settings, SettingsError
     from workers.store import JobStore
 
-    try:
-        settings = Settings.from_env()
-    except SettingsError as exc:
-        print(f"whosaid status: {exc}", file=sys.stderr)
-        return 2
-    if not settings.redis_url:
-        print("whosaid status: set WHOSAID_REDIS_URL to the Redis the service uses", file=sys.stderr)
+    settings = redis_settings("status")
+    if settings is None:
         return 2
     if args.failures < 0:
         print("whosaid status: --failures cannot be negative", file=sys.stderr)
