@@ -122,6 +122,10 @@ class Resolver:
         self._subject_phrases = self._find_subject_phrases()
         self._subject_phrase_starts = [start for start, _ in self._subject_phrases]
         self._resolved_phrases: dict[int, Resolved | None] = {}
+        for start, token in self._subject_phrases:  # in text order, so what a description learns holds later
+            if start not in self._resolved_phrases:
+                self._resolved_phrases[start] = None
+                self._resolved_phrases[start] = self._resolve_description(token, start)
 
     def _find_subject_phrases(self) -> list[tuple[int, Token]]:
         """Common-noun subjects of main clauses outside quotes ("A crew member ... said", "The company
@@ -129,7 +133,12 @@ class Resolver:
         found = []
         for chunk in self.parsed.chunks:
             for token in chunk.doc:
-                if token.dep_ not in {"nsubj", "nsubjpass"} or token.pos_ != "NOUN" or name_chain(token):
+                if token.dep_ not in {"nsubj", "nsubjpass"}:
+                    continue
+                # "The 22-year-old Czech recovered": a role or nationality with a capital counts as a noun
+                bare_role = name_chain(token) == [token] and lexicon.is_role_word(token.text) \
+                    and token.lower_ not in self._surnames
+                if not (token.pos_ == "NOUN" and not name_chain(token)) and not bare_role:
                     continue
                 verb = token.head
                 if not (verb.dep_ in {"ROOT", "conj"} or verb.head.i == verb.i):
@@ -421,10 +430,7 @@ class Resolver:
                 continue
             if gender is not None and _phrase_gender(token) not in (None, gender):
                 continue
-            if start not in self._resolved_phrases:
-                self._resolved_phrases[start] = None  # no cycles through a phrase being resolved
-                self._resolved_phrases[start] = self._resolve_description(token, start)
-            resolved = self._resolved_phrases[start]
+            resolved = self._resolved_phrases.get(start)  # None while a phrase is being resolved: no cycles
             if resolved is None or (gender is not None and resolved.gender not in (None, gender)):
                 continue
             # someone new and unnamed ("a crew member") is a referent; a definite description that
@@ -516,9 +522,12 @@ class Resolver:
                 return Resolved(match, "person", description, (start, end), "description", self.gender.get(match))
         gender = _phrase_gender(token)
         if _short_definite_person(token, phrase, description):
-            # "the envoy", "the 29-year-old", "the Scot": the person the story is about just now
+            # "the envoy", "the 29-year-old", "the Scot": the person the story is about just now;
+            # from then on the description is theirs ("the Czech" later is still her)
             antecedent = self._antecedent(start, gender)
             if antecedent is not None and antecedent.name is not None:
+                if words:
+                    self.descriptions.setdefault(antecedent.name, set()).update(words)
                 return Resolved(antecedent.name, "person", description, (start, end), "description", antecedent.gender)
         return Resolved(None, "person" if lexicon.is_person_noun(head_word) else "unknown", description,
                         (start, end), "description", gender)

@@ -117,3 +117,11 @@ def test_they_after_a_party_is_the_party(attributed, quote_with):
     text = ("The Greens said late on Wednesday that their council would meet on Saturday. "
             "They added that no minister had contacted the party's leadership since Monday.")
     assert quote_with(attributed(text), "no minister had contacted").speaker.name == "Greens"
+
+
+def test_a_description_once_given_to_someone_stays_theirs(attributed, quote_with):
+    text = ("Tereza Vávrová beat Argentina's Julieta Ferraro to win the Lyon Open on Sunday.\n\n"
+            "The 22-year-old Czech, seeded sixth, recovered from losing the opening set.\n\n"
+            "Ferraro, 27, said she had felt her legs go early in the third set.\n\n"
+            "'That drop shot was either the best or the worst idea I've had this year,' the Czech said.")
+    assert quote_with(attributed(text), "drop shot").speaker.name == "Tereza Vávrová"
