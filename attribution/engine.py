@@ -1,7 +1,8 @@
 """The attribution pipeline: text in, quotes with speakers out.
 
-segment + parse -> quote marks -> classify spans -> cues and speaker mentions
--> resolve mentions (names, pronouns, descriptions, continuation) -> speakers.
+segment + parse -> quote marks -> classify spans -> transcript turns -> cues and
+speaker mentions -> resolve mentions (names, pronouns, descriptions, continuation)
+-> speakers.
 Each stage lives in its own module; this one only wires them together.
 """
 from __future__ import annotations
@@ -106,12 +107,13 @@ def _turn_quotes(labelled: list[transcript.Turn], resolver: Resolver) -> list[Fo
     """Transcript turns as direct quotes: `Q:` the interviewer, `A:` the person the article is
     about, a name label that person."""
     found = []
+    interviewee = resolver.most_named_person() if any(turn.answers for turn in labelled) else None
     for turn in labelled:
         label = (turn.label_start, turn.label_end)
         if turn.asks:
             speaker = Resolved(None, "person", "the interviewer", label, "turn-taking")
         else:
-            name = resolver.most_named_person() if turn.answers else resolver.person_labelled(*label)
+            name = interviewee if turn.answers else resolver.person_labelled(*label)
             if name is None:
                 continue  # "Delegate Update:", "Pledged:": a heading, not a speaker
             speaker = Resolved(name, "person", None, label, "turn-taking")

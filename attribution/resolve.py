@@ -174,8 +174,8 @@ class Resolver:
 
     def most_named_person(self) -> str | None:
         """The person named most often outside quotes: whom an interview is with."""
-        counts = Counter(self.canonical(m) for m in self.outside
-                         if self.kind.get(self.canonical(m), m.kind) == "person" and len(m.key) >= 1)
+        counts = Counter(canonical for canonical in map(self.canonical, self.outside)
+                         if self.kind.get(canonical, "person") == "person")
         return counts.most_common(1)[0][0] if counts else None
 
     def _learn_genders(self) -> None:
