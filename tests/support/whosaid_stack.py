@@ -52,6 +52,12 @@ def service_environment(redis_url: str, **settings: object) -> dict[str, str]:
     return environment
 
 
+def _default_interrupt_handling() -> None:
+    """In the child: Ctrl-C does what it does from a terminal, even if the test run was started
+    with SIGINT ignored (a background job of a non-interactive shell)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 class ManagedProcess:
     """A child process in its own process group, logging to a file, stopped for sure."""
 
@@ -61,7 +67,8 @@ class ManagedProcess:
         self.log_path = log_dir / f"{name}.log"
         with self.log_path.open("ab") as log:
             self.popen = subprocess.Popen(command, cwd=REPO_ROOT, env=environment, stdout=log,
-                                          stderr=subprocess.STDOUT, start_new_session=True)
+                                          stderr=subprocess.STDOUT, start_new_session=True,
+                                          preexec_fn=_default_interrupt_handling)
 
     @property
     def pid(self) -> int:
