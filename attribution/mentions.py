@@ -44,6 +44,7 @@ class NameMention:
     key: tuple[str, ...]  # the name's words, lower-cased, for matching
     role: str  # "subject" (of a main clause), "embedded subject", "possessive" or "other"
     personal: bool  # said something, or set beside a person noun or an age: evidence of a person's name
+    speaks: bool = False  # the subject of a speech verb
 
 
 def name_key(words) -> tuple[str, ...]:
@@ -193,7 +194,7 @@ def mention_from_tokens(parsed: ParsedText, tokens: list[Token]) -> NameMention 
     kind, gender = classify(spelled, [t.text for t in titles])
     return NameMention(start, end, parsed.text[start:end], tuple(spelled),
                        tuple(t.text for t in titles), parsed.paragraph_of(start), kind, gender,
-                       name_key(spelled), _role(tokens), _personal(tokens))
+                       name_key(spelled), _role(tokens), _personal(tokens), _speaks(tokens))
 
 
 def _hyphenated_words(parsed: ParsedText, tokens: list[Token]) -> list[str]:
@@ -224,6 +225,12 @@ def chain_head(tokens: list[Token]) -> Token:
     """The token of a name chain that attaches it to the rest of the sentence."""
     inside = {t.i for t in tokens}
     return next((t for t in tokens if t.head.i not in inside or t.head.i == t.i), tokens[-1])
+
+
+def _speaks(tokens: list[Token]) -> bool:
+    """`Maëlle recalled`, `said Liu`: the name is the subject of a speech verb."""
+    head = chain_head(tokens)
+    return head.dep_ in {"nsubj", "nsubjpass"} and head.head.lemma_.lower() in lexicon.SPEECH_VERBS
 
 
 def _personal(tokens: list[Token]) -> bool:

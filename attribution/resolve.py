@@ -81,6 +81,8 @@ class Resolver:
         # title, or speaking, or beside a person noun, and no organisation word ("Eric Trump Foundation")
         headlines = _title_cased_paragraphs(parsed)
         self._surnames = {m.key[-1] for m in names if len(m.key) >= 2}
+        self._plain_forms = {m.key for m in names if m.paragraph not in headlines
+                             and not set(m.key) & lexicon.ORGANISATION_HEADS}
         self._personal_forms = {m.key for m in names if (m.gender or m.titles or m.personal)
                                 and m.paragraph not in headlines and not set(m.key) & lexicon.ORGANISATION_HEADS}
         for mention in names:
@@ -226,7 +228,8 @@ class Resolver:
         if not key:
             return mention.text
         gender = mention.gender
-        cached = self._canonical_cache.get((key, bool(mention.titles), gender))
+        cache_key = (key, bool(mention.titles), gender, mention.speaks)
+        cached = self._canonical_cache.get(cache_key)
         if cached is not None:
             return cached
         forms = self._forms_by_last.get(key[-1], {})
@@ -235,8 +238,10 @@ class Resolver:
             # a name that begins a fuller one and ends none: a family name written first ("Mori" for
             # Mori Kenji, "Ms. Dong" for Dong Xiaolin), a given name used alone ("Bill" for Bill
             # Clinton, "Rahim" for Rahim bin Osman), the start of a long name ("Syed Farid al-Habshi")
+            # a person's fuller name: known as one, or begun by a name that speaks here ("Maëlle recalled")
             candidates = [form for form in self._forms_by_first.get(key[0], ())
-                          if len(form) > len(key) and form[:len(key)] == key and form in self._personal_forms]
+                          if len(form) > len(key) and form[:len(key)] == key
+                          and (form in self._personal_forms or (mention.speaks and form in self._plain_forms))]
             forms = {form: self._form_starts[form] for form in candidates}
         name = " ".join(mention.words)
         if candidates:
@@ -254,7 +259,7 @@ class Resolver:
                 chosen = self._nearest_person(people, forms, mention.start) or chosen
                 return " ".join(self._spelling[chosen[0]])
             name = " ".join(self._spelling[chosen[0]])
-        self._canonical_cache[(key, bool(mention.titles), gender)] = name
+        self._canonical_cache[cache_key] = name
         return name
 
     @staticmethod
@@ -494,7 +499,7 @@ class Resolver:
             named = next((t for t in (child, *child.children) if name_chain(t)), None) if child.dep_ == "appos" else None
             if named is not None:  # "the trade minister, Han Seo-yeon," (the parse may hang the name on its last syllable)
                 return self._resolve_name(named)
-        given = _name_given(token)
+        given = _name_given(token) or _name_right_after(token)
         if given is not None:
             return self._resolve_name(given)
         asides = {t.i for c in token.children if c.dep_ in {"relcl", "appos", "acl"} for t in c.subtree}
@@ -597,6 +602,15 @@ def _name_given(token: Token) -> Token | None:
         if named is not None:
             return named
     return None
+
+
+def _name_right_after(token: Token) -> Token | None:
+    """"the critic Lorenz Imhasly called ...": a role noun directly before a name is that person's
+    title, whatever the parse made of the pair."""
+    following = token.doc[token.i + 1] if token.i + 1 < len(token.doc) else None
+    if following is None or not token.whitespace_ or not lexicon.is_person_noun(token.lemma_.lower()):
+        return None
+    return following if name_chain(following) and following.i == name_chain(following)[0].i else None
 
 
 def _phrase_gender(token: Token) -> str | None:

@@ -125,3 +125,9 @@ def test_a_description_once_given_to_someone_stays_theirs(attributed, quote_with
             "Ferraro, 27, said she had felt her legs go early in the third set.\n\n"
             "'That drop shot was either the best or the worst idea I've had this year,' the Czech said.")
     assert quote_with(attributed(text), "drop shot").speaker.name == "Tereza Vávrová"
+
+
+def test_a_role_noun_right_before_a_name_is_that_persons_title(attributed, quote_with):
+    text = ("Nutsa Beridze's film premiered on Tuesday. Writing in the Zurich weekly Filmblatt, the critic "
+            "Lorenz Huber called the film \u201ca masterpiece of patience\u201d.")
+    assert quote_with(attributed(text), "masterpiece").speaker.name == "Lorenz Huber"

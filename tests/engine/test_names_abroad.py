@@ -93,3 +93,9 @@ def test_a_title_before_a_name_is_split_off_even_as_an_acronym(attributed, quote
     result = attributed(text)
     assert quote_with(result, "never delivered").speaker.name == "Wirote Chaiyaphum"
     assert quote_with(result, "asked for a meeting").speaker.name == "M\u00e1ir\u00e9ad Hession"
+
+
+def test_a_given_name_that_speaks_goes_to_the_full_name_it_begins(attributed, quote_with):
+    text = ("At the long marble table, the sisters Sol\u00e8ne and Ma\u00eblle Bertholet work side by side.\n\n"
+            "\u201cPapa never wanted us in the bakehouse,\u201d Ma\u00eblle recalled.")
+    assert quote_with(attributed(text), "bakehouse").speaker.name == "Ma\u00eblle Bertholet"
