@@ -22,6 +22,7 @@ from celery.signals import worker_process_init
 
 import attribution
 from workers.app import ATTRIBUTE_TASK, settings_of, store_for
+from workers.logs import REQUEST_ID_HEADER
 from workers.settings import Settings
 from workers.store import TRANSIENT_ERRORS, JobStore
 
@@ -60,6 +61,9 @@ class ArticleTask(Task):
             code, message = "timeout", f"the article took longer than {settings.hard_time_limit} s and was stopped"
         else:
             code, message = "internal_error", f"processing failed after {self.request.retries} retries: {exc}"
+        # a pool process killed at the hard limit never logged: the main process says it, with the request id
+        log.error("job %s: failed (%s): %s", job_id, code, message,
+                  extra={"job_id": job_id, "task_id": task_id, "request_id": getattr(self.request, REQUEST_ID_HEADER, None)})
         try:
             store_for(settings).fail(job_id, code, message)
         except TRANSIENT_ERRORS:
