@@ -26,7 +26,7 @@ from attribution.segment import Stretches
 from attribution.speakers import SpeakerRegistry
 
 ENGINE_NAME = "whosaid"
-ENGINE_VERSION = "0.29.0"
+ENGINE_VERSION = "0.30.0"
 
 
 def engine_info() -> dict:
@@ -92,10 +92,13 @@ def _direct_quotes(parsed: ParsedText, spans: list[quotes.QuoteSpan], resolver: 
         ends_sentence = content[-1:] in ".!?"
         cue = find_cue(parsed, ends_sentence, span.opener, span.closer, floor, ceiling,
                        fragment=span.kind == "mixed")
-        speaker, method = _speaker_from_cue(resolver, cue)
+        speaker, method = _speaker_from_cue(resolver, cue, (span.start, span.end))
         if speaker is None and span.kind == "direct":
             introduction = previous_sentence_cue(parsed, floor, span.opener)
-            introduced, _ = _speaker_from_cue(resolver, introduction)
+            if introduction is not None and previous is not None and found[-1].cue == introduction.tokens:
+                introduced = found[-1].speaker  # `"A," he said. "B."`: one cue, one speaker
+            else:
+                introduced, _ = _speaker_from_cue(resolver, introduction, (span.start, span.end))
             if introduced is not None:
                 cue, speaker, method = introduction, introduced, "previous sentence"
         found.append(Found(span.start, span.end, span.kind, span.paragraph, cue.tokens if cue else None,
@@ -121,11 +124,13 @@ def _turn_quotes(labelled: list[transcript.Turn], resolver: Resolver) -> list[Fo
     return found
 
 
-def _speaker_from_cue(resolver: Resolver, cue: Cue | None) -> tuple[Resolved | None, str]:
-    """Who the cue's speaker mention refers to, and the method name for the output."""
+def _speaker_from_cue(resolver: Resolver, cue: Cue | None,
+                      quote: tuple[int, int] | None = None) -> tuple[Resolved | None, str]:
+    """Who the cue's speaker mention refers to (for a marked `quote`, not someone it names), and
+    the method name for the output."""
     if cue is None or cue.speaker is None:
         return None, "none"
-    resolved = resolver.resolve(cue.speaker, resolver.parsed.start(cue.tokens[0]))
+    resolved = resolver.resolve(cue.speaker, resolver.parsed.start(cue.tokens[0]), quote)
     if resolved is None:
         return None, "none"
     if cue.tokens[0].lower_ == "according":

@@ -4,6 +4,10 @@ Kept in one place so a rule never carries its own private copy of a list.
 """
 from __future__ import annotations
 
+import unicodedata
+from functools import cache
+from pathlib import Path
+
 # Lemmas of verbs that introduce what someone said (direct or reported speech).
 SPEECH_VERBS = frozenset("""
 say tell add ask answer reply respond note explain state declare announce claim insist argue contend
@@ -115,6 +119,21 @@ ORGANISATION_HEADS = ORGANISATION_NOUNS | frozenset("""
 cnn nbc cbs abc msnbc fox reuters ap bbc pentagon kremlin congress senate house parliament
 """.split())
 
+# Words that end a company's name and nothing else: "Daeseong Fine Chemical", "Kallang Marine Holdings"
+COMPANY_NAME_ENDINGS = frozenset("""
+holdings industries industry motors chemical chemicals pharmaceuticals pharma technologies technology
+systems energy petroleum resources mining logistics shipping airways airlines foods steel electric electronics
+insurance securities capital partners ventures labs laboratories media plc llc llp ag gmbh nv bhd pvt sdn
+limited incorporated bancorp motor marine engineering construction telecom telecommunications solutions
+""".split())
+
+
+def is_organisation_name(words) -> bool:
+    """Whether a name's lower-cased words name an organisation: an organisation word anywhere
+    ("Ministry of Employment", "Ocean Futures Network") or a company word at the end."""
+    return bool(set(words) & ORGANISATION_HEADS) or bool(words and words[-1] in COMPANY_NAME_ENDINGS)
+
+
 PERSON_NOUNS = frozenset("""
 man woman person people official spokesman spokeswoman spokesperson source aide adviser advisor analyst
 expert lawyer attorney counsel activist advocate defender leader president senator governor minister
@@ -219,3 +238,35 @@ monday tuesday wednesday thursday friday saturday sunday january february march 
 september october november december jan feb mar apr jun jul aug sep sept oct nov dec
 's ’s
 """.split())
+
+
+@cache
+def _recorded_first_names() -> dict[str, tuple[str, bool]]:
+    """Given names of many languages whose bearers are near all of one gender, and whether the
+    name is common (data/first_names.tsv)."""
+    path = Path(__file__).with_name("data") / "first_names.tsv"
+    recorded = {}
+    with path.open(encoding="utf-8") as lines:
+        for line in lines:
+            name, gender, common = line.rstrip("\n").split("\t")
+            recorded[name] = (gender, common == "1")
+    return recorded
+
+
+def first_name_gender(word: str, recorded: str = "any") -> str | None:
+    """"m" or "f" for a given name ("Khaled", "Maëlle", "Aoife"), None when unknown or unclear.
+
+    The short lists above come first; then the recorded names of many languages, accents
+    aside: `recorded="any"` all of them (the first word of a full name), `"common"` only those
+    borne by many people (a word written alone, which may be a surname: "Brewer"), `"none"` none.
+    """
+    lowered = word.lower()
+    if lowered in MALE_FIRST_NAMES:
+        return "m"
+    if lowered in FEMALE_FIRST_NAMES:
+        return "f"
+    if recorded == "none":
+        return None
+    plain = "".join(c for c in unicodedata.normalize("NFKD", lowered) if not unicodedata.combining(c))
+    gender, common = _recorded_first_names().get(plain, (None, False))
+    return gender if recorded == "any" or common else None

@@ -190,5 +190,10 @@ def quoted_spans(text: str, paragraphs: list[Paragraph]) -> list[MarkedSpan]:
             if closer.position > opener.position + 1:
                 spans.append(MarkedSpan(opener.position + 1, closer.position, opener.position,
                                         closer.position, paragraph.index))
-    spans.sort(key=lambda s: s.start)
-    return spans
+    spans.sort(key=lambda s: (s.opener, -s.end))
+    # British style nests doubles in singles (‘He said, “Go to sleep.”’): the inner quote is part of the outer
+    top_level: list[MarkedSpan] = []
+    for span in spans:
+        if not (top_level and top_level[-1].paragraph == span.paragraph and span.end <= top_level[-1].end):
+            top_level.append(span)
+    return top_level

@@ -142,7 +142,8 @@ def split_titles(tokens: list[Token]) -> tuple[list[Token], list[Token]]:
 
     An organisation's name keeps all its words ("Democratic National Committee").
     """
-    if tokens and tokens[-1].lower_.rstrip(".") in lexicon.ORGANISATION_HEADS:
+    last = tokens[-1].lower_.rstrip(".") if tokens else ""
+    if last in lexicon.ORGANISATION_HEADS or last in lexicon.COMPANY_NAME_ENDINGS:
         return [], tokens
     index = 0
     for position, token in enumerate(tokens[:-1]):
@@ -152,10 +153,16 @@ def split_titles(tokens: list[Token]) -> tuple[list[Token], list[Token]]:
         if is_title(token.text) or lexicon.is_person_noun(lowered) or (token.is_stop and position == index):
             index = position + 1  # "Clinton Senior Adviser Sidney Blumenthal": a title-cased role, not a name
         elif position > index and token.text[:1].isupper() and not _glued_hyphen(token.doc, token.i - 1) \
-                and (lowered in lexicon.MALE_FIRST_NAMES or lowered in lexicon.FEMALE_FIRST_NAMES):
-            index = position  # "House Intelligence Republican Mike Pompeo": the name starts at "Mike"
+                and _is_first_name(lowered) and not _is_first_name(tokens[index].text.lower()):
+            # "House Intelligence Republican Mike Pompeo": the name starts at "Mike";
+            # "Republican Christine Todd Whitman" starts at "Christine", not at the middle name
+            index = position
             break
     return tokens[:index], tokens[index:]
+
+
+def _is_first_name(lowered: str) -> bool:
+    return lexicon.first_name_gender(lowered, "none") is not None
 
 
 def is_title(word: str) -> bool:
@@ -168,13 +175,16 @@ def classify(words: list[str], titles: list[str]) -> tuple[str, str | None]:
     """Kind and gender of a name from its words and titles."""
     lowered = [w.lower().rstrip(".") for w in words]
     title_set = {t.lower() for t in titles} | {t.lower().rstrip(".") for t in titles}
-    gender = None
-    if title_set & lexicon.MALE_TITLES or (lowered and lowered[0] in lexicon.MALE_FIRST_NAMES):
-        gender = "m"
-    elif title_set & lexicon.FEMALE_TITLES or (lowered and lowered[0] in lexicon.FEMALE_FIRST_NAMES):
-        gender = "f"
-    if any(w in lexicon.ORGANISATION_HEADS for w in lowered) and gender is None:
+    if lexicon.is_organisation_name(lowered) and not title_set:
         return "organization", None
+    # a single word is a given name only by the short lists ("Clinton" is a given name too)
+    given = lexicon.first_name_gender(lowered[0], "any" if len(lowered) >= 2 else "none") if lowered else None
+    if title_set & lexicon.MALE_TITLES or (given == "m" and not title_set & lexicon.FEMALE_TITLES):
+        gender = "m"
+    elif title_set & lexicon.FEMALE_TITLES or given == "f":
+        gender = "f"
+    else:
+        gender = None
     if len(words) == 1 and words[0].isupper() and len(words[0]) > 1:
         return "organization", None
     if gender or titles or len(words) >= 2:

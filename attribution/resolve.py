@@ -26,7 +26,7 @@ from attribution.parse import ParsedText
 from attribution.segment import Stretches
 
 PRONOUN_LOOKBACK_PARAGRAPHS = 4
-DATELINE_SEPARATORS = {",", "-", "\u2013", "\u2014", "\u2015"}
+DATELINE_SEPARATORS = {",", "-", "(", "\u2013", "\u2014", "\u2015"}  # "ATLANTA (AP) -"
 DESCRIPTION_LOOKBACK_NAMES = 300  # bounds the search so huge articles stay linear
 TITLE_WORDS = {"sen": "senator", "rep": "representative", "gov": "governor", "gen": "general", "lt": "lieutenant",
                "col": "colonel", "capt": "captain", "sgt": "sergeant", "adm": "admiral", "dr": "doctor",
@@ -82,9 +82,9 @@ class Resolver:
         headlines = _title_cased_paragraphs(parsed)
         self._surnames = {m.key[-1] for m in names if len(m.key) >= 2}
         self._plain_forms = {m.key for m in names if m.paragraph not in headlines
-                             and not set(m.key) & lexicon.ORGANISATION_HEADS}
+                             and not lexicon.is_organisation_name(m.key)}
         self._personal_forms = {m.key for m in names if (m.gender or m.titles or m.personal)
-                                and m.paragraph not in headlines and not set(m.key) & lexicon.ORGANISATION_HEADS}
+                                and m.paragraph not in headlines and not lexicon.is_organisation_name(m.key)}
         for mention in names:
             if mention.key:
                 starts = self._forms_by_last.setdefault(mention.key[-1], {}).setdefault(mention.key, [])
@@ -104,10 +104,16 @@ class Resolver:
             canonical = self.canonical(mention)
             if mention.gender and canonical not in self.gender:
                 self.gender[canonical] = mention.gender
+            elif canonical == mention.words[0] and mention.personal and canonical not in self.gender \
+                    and mention.key[0] not in self._surnames:
+                # someone known by one name only ("Lina, now 19, says"): a given name, if it is one
+                gender = lexicon.first_name_gender(canonical, "common")
+                if gender is not None:
+                    self.gender[canonical] = gender
             tally = votes.setdefault(canonical, {})
             if mention.kind != "unknown":
                 tally[mention.kind] = tally.get(mention.kind, 0) + 1
-            if mention.personal and not set(mention.key) & lexicon.ORGANISATION_HEADS:
+            if mention.personal and not lexicon.is_organisation_name(mention.key):
                 tally["person"] = tally.get("person", 0) + 2
         for canonical, tally in votes.items():
             # a first name or title anywhere in the cluster settles it; the NER
@@ -170,9 +176,9 @@ class Resolver:
         canonical = self.canonical(mention)
         if canonical == mention.text:  # a label is a person's: the one full name it begins ("Choi" for Choi Min-seo)
             longer = [form for form in self._forms_by_first.get(key[0], ()) if len(form) > len(key)
-                      and form[:len(key)] == key and not set(form) & lexicon.ORGANISATION_HEADS]
+                      and form[:len(key)] == key and not lexicon.is_organisation_name(form)]
             canonical = " ".join(self._spelling[longer[0]]) if len(longer) == 1 else canonical
-        return None if set(name_key(canonical.split())) & lexicon.ORGANISATION_HEADS else canonical
+        return None if lexicon.is_organisation_name(name_key(canonical.split())) else canonical
 
     def most_named_person(self) -> str | None:
         """The person named most often outside quotes: whom an interview is with."""
@@ -303,11 +309,13 @@ class Resolver:
             if text not in self.description_text[canonical]:
                 self.description_text[canonical].append(text)
 
-    def resolve(self, token: Token, position: int) -> Resolved | None:
+    def resolve(self, token: Token, position: int, quote: tuple[int, int] | None = None) -> Resolved | None:
         """Who `token` (a cue's speaker head) refers to.
 
         A dateline the parse took for the subject ("LA CROSSE, Wisc. - Gov. Mike
         Pence ... said") gives way to the name set beside it, or to no one.
+        A he/she cue of a `quote` is not someone that quote names (`"Farhan is 22 and
+        he bowls like he is 35," he said` is not Farhan talking about himself).
         """
         if self._is_dateline(token):
             # the place's own state ("Wisc.") comes first, the person after the dash
@@ -317,7 +325,7 @@ class Resolver:
         if name_chain(token) or self._known_name_word(token):
             return self._resolve_name(token) or self._resolve_description(token, position)
         if token.pos_ == "PRON":
-            return self._resolve_pronoun(token, position)
+            return self._resolve_pronoun(token, position, self.named_in(*quote) if quote else frozenset())
         if token.pos_ in {"NOUN", "PROPN", "ADJ", "NUM"} or token.lower_ in QUANTIFIERS:
             return self._resolve_description(token, position)
         return None
@@ -377,12 +385,32 @@ class Resolver:
         return singular not in lexicon.DEMONYMS and singular not in self._surnames \
             and mention.key[-1] not in lexicon.DEMONYM_PLURALS
 
-    def _resolve_pronoun(self, token: Token, position: int) -> Resolved | None:
+    def named_in(self, start: int, end: int) -> frozenset[str]:
+        """The people a stretch of text names in the third person, by a word of their name that
+        nobody else's name shares ("Farhan", not the "Bertholet" of two sisters)."""
+        index = bisect.bisect_left(self._starts, start)
+        named = set()
+        while index < len(self.names) and self.names[index].start < end:
+            mention = self.names[index]
+            index += 1
+            people = [self._people_named(word) for word in mention.key]
+            if mention.key and all(len(person) == 1 for person in people) and len(set.union(*people)) == 1:
+                form = next(iter(people[0]))
+                if not lexicon.is_organisation_name(form):
+                    named.add(" ".join(self._spelling[form]))
+        return frozenset(named)
+
+    def _people_named(self, word: str) -> set[tuple[str, ...]]:
+        """The fullest name forms with `word` in them: one per person."""
+        forms = [form for form in self._form_starts if word in form]
+        return {form for form in forms if not any(len(other) > len(form) and set(form) <= set(other) for other in forms)}
+
+    def _resolve_pronoun(self, token: Token, position: int, excluded: frozenset[str] = frozenset()) -> Resolved | None:
         word = token.lower_
         span = (self.parsed.start(token), self.parsed.end(token))
         if word in lexicon.MALE_PRONOUNS or word in lexicon.FEMALE_PRONOUNS:
             gender = "m" if word in lexicon.MALE_PRONOUNS else "f"
-            antecedent = self._antecedent(position, gender)
+            antecedent = self._antecedent(position, gender, excluded)
             if antecedent is not None:
                 return Resolved(antecedent.name, "person", antecedent.description if antecedent.name is None else None,
                                 span, "pronoun", gender)
@@ -404,15 +432,15 @@ class Resolver:
                 return Resolved(phrase.name, "organization", None, span, "pronoun")
         return Resolved(None, "unknown", token.text, span, "pronoun")
 
-    def _antecedent(self, position: int, gender: str | None) -> Resolved | None:
+    def _antecedent(self, position: int, gender: str | None, excluded: frozenset[str] = frozenset()) -> Resolved | None:
         """Who a he/she (or a short description) at `position` refers back to: the closest earlier
         person named as a subject (see `person_before`), unless a common-noun subject of a main
         clause came after it ("A crew member ... said ... 'We told him,' he said"), which may be
-        someone unnamed."""
-        named = self.person_before(position, gender)
+        someone unnamed. Nobody in `excluded` is a candidate."""
+        named = self.person_before(position, gender, excluded)
         floor = named.start if named is not None else self._paragraph_floor(position, PRONOUN_LOOKBACK_PARAGRAPHS)
         phrase = self._subject_phrase_before(position, gender, "person", floor)
-        if phrase is not None:
+        if phrase is not None and phrase.name not in excluded:
             return phrase
         if named is None:
             return None
@@ -456,6 +484,8 @@ class Resolver:
             index -= 1
             canonical = self.canonical(mention)
             dateline = mention.text.isupper() and mention.start <= self.parsed.paragraphs[mention.paragraph].start + 1
+            # a name in brackets is an aside, a credit or an abbreviation: "ATLANTA (AP) -"
+            dateline = dateline or self.parsed.text[mention.start - 1:mention.start] == "("
             if plural and not (len(mention.key) == 1 and mention.key[0].endswith("s") and self._is_party(mention)):
                 continue
             if mention.role in {"subject", "embedded subject"} and (plural or self.kind.get(canonical) == "organization") \
@@ -463,7 +493,7 @@ class Resolver:
                 return canonical
         return None
 
-    def person_before(self, position: int, gender: str | None) -> NameMention | None:
+    def person_before(self, position: int, gender: str | None, excluded: frozenset[str] = frozenset()) -> NameMention | None:
         """The antecedent of a he/she at `position`.
 
         The closest earlier person named as a main-clause subject wins (news
@@ -484,7 +514,7 @@ class Resolver:
             canonical = self.canonical(mention)
             if self.kind.get(canonical, mention.kind) != "person":
                 continue
-            if gender is not None and self.gender.get(canonical) not in (None, gender):
+            if (gender is not None and self.gender.get(canonical) not in (None, gender)) or canonical in excluded:
                 continue
             # `Rhimes declared ...: "...," she said`: a subject in the cue's own sentence, embedded or not
             if mention.role == "subject" or (mention.role == "embedded subject" and mention.start >= sentence_start):
@@ -529,7 +559,11 @@ class Resolver:
         if _short_definite_person(token, phrase, description):
             # "the envoy", "the 29-year-old", "the Scot": the person the story is about just now;
             # from then on the description is theirs ("the Czech" later is still her)
-            antecedent = self._antecedent(start, gender)
+            # "the Argentine" is not the one already called "the Czech"
+            nationality = words & lexicon.DEMONYMS
+            other_nationals = frozenset(name for name, known in self.descriptions.items()
+                                        if nationality and known & lexicon.DEMONYMS and not known & nationality)
+            antecedent = self._antecedent(start, gender, other_nationals)
             if antecedent is not None and antecedent.name is not None:
                 if words:
                     self.descriptions.setdefault(antecedent.name, set()).update(words)
@@ -614,8 +648,9 @@ def _name_right_after(token: Token) -> Token | None:
 
 
 def _phrase_gender(token: Token) -> str | None:
-    """The gender a person noun phrase gives away ("the spokeswoman", "a 16-year-old girl")."""
-    words = {t.lemma_.lower() for t in token.subtree} | {token.lower_}
+    """The gender a person noun phrase gives away ("the spokeswoman", "a 16-year-old girl"): its
+    head and what stands before it, not a clause after it ("the Argentine, coached by her father,")."""
+    words = {t.lemma_.lower() for left in token.lefts for t in left.subtree} | {token.lemma_.lower(), token.lower_}
     if words & lexicon.FEMALE_TITLES:
         return "f"
     if words & lexicon.MALE_TITLES:
