@@ -14,9 +14,11 @@ from spacy.tokens import Token
 from attribution import lexicon
 from attribution.parse import ParsedText
 
-# Generational suffixes and post-nominal letters: "Charles Elliott III", "Helen Marsh KC", "Ann Roe MP"
-NAME_SUFFIXES = {"jr", "sr", "ii", "iii", "iv", "kc", "qc", "sc", "mp", "mep", "msp", "td", "mla", "obe", "mbe",
-                 "cbe", "kbe", "dbe", "frs", "phd", "md", "esq"}
+# Generational suffixes belong to the name as written ("Ramon dela Cruz Jr.") but not to its key, so
+# "Dela Cruz" is the same person; post-nominal letters are dropped ("Helen Marsh KC", "Ann Roe MP").
+GENERATIONAL_SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
+POST_NOMINALS = {"kc", "qc", "sc", "mp", "mep", "msp", "td", "mla", "obe", "mbe", "cbe", "kbe", "dbe", "frs", "phd",
+                 "md", "esq"}
 # Lower-case particles glued to a surname by a hyphen: "al-Haddad", "bin-Salleh", "el-Sayed"
 HYPHEN_PARTICLES = {"al", "el", "ad", "as", "ash", "at", "az", "bin", "ibn", "abu", "ben", "bint", "ould"}
 HYPHENS = {"-", "\u2010", "\u2011"}
@@ -25,7 +27,8 @@ PLURAL_TITLES = {"senators", "sens", "sens.", "reps", "reps.", "representatives"
                  "professors", "profs.", "doctors", "drs.", "generals", "messrs", "messrs."}
 # Lower-case words inside names: "Ludwig van Beethoven", "Ministry of Defence" (after an
 # organisation or title word only, so "Chuck Schumer of New York" stays two names).
-NAME_PARTICLES = {"van", "von", "de", "da", "del", "du", "bin", "al", "la", "le"}
+NAME_PARTICLES = {"van", "von", "der", "den", "ter", "ten", "zu", "de", "da", "das", "dos", "del", "della",
+                  "dela", "di", "du", "la", "le", "bin", "binti", "al", "y"}
 ORGANISATION_LINKS = {"of", "for", "on"}  # "Center for Responsive Politics", "National Conference on State Legislatures"
 
 
@@ -48,7 +51,10 @@ class NameMention:
 
 
 def name_key(words) -> tuple[str, ...]:
-    return tuple(w.lower().rstrip(".") for w in words)
+    key = [w.lower().rstrip(".") for w in words]
+    while len(key) > 1 and key[-1] in GENERATIONAL_SUFFIXES:
+        key.pop()
+    return tuple(key)
 
 
 def _is_name_token(token: Token) -> bool:
@@ -63,16 +69,36 @@ def _is_name_token(token: Token) -> bool:
 
 
 def _links(doc, index: int) -> bool:
-    """Whether the lower-case word at `index` joins the proper nouns on either side."""
-    if index <= 0 or index + 1 >= len(doc) or not (_is_name_token(doc[index - 1]) and _is_name_token(doc[index + 1])):
+    """Whether the lower-case word at `index` joins the proper nouns on either side; particles may
+    come in pairs ("Pieter van der Hoeven", "Ana de la Torre")."""
+    if index <= 0 or index + 1 >= len(doc):
         return False
     word = doc[index].lower_
+    if word in NAME_PARTICLES and not doc[index].text[:1].isupper():
+        before = index - 1 if _is_name_token(doc[index - 1]) else index - 2
+        after = index + 1 if _is_name_token(doc[index + 1]) else index + 2
+        pair_ok = all(doc[i].lower_ in NAME_PARTICLES and not doc[i].text[:1].isupper()
+                      for i in range(before + 1, after) if i != index)
+        return 0 <= before and after < len(doc) and after - before <= 3 and pair_ok \
+            and _is_name_token(doc[before]) and _is_name_token(doc[after])
+    if not (_is_name_token(doc[index - 1]) and _is_name_token(doc[index + 1])):
+        return False
     before = doc[index - 1].lower_.rstrip(".")
     # "the Farmers' League", "the Prime Minister's Office": a possessive inside an organisation's name
     possessive = doc[index].text in POSSESSIVES and not doc[index - 1].whitespace_ \
         and doc[index + 1].lower_ in lexicon.ORGANISATION_NOUNS
-    return word in NAME_PARTICLES or (word == "of" and before in lexicon.TITLES and _opens_title(doc, index - 1)) \
+    return (word == "of" and before in lexicon.TITLES and _opens_title(doc, index - 1)) \
         or (word in ORGANISATION_LINKS and before in lexicon.ORGANISATION_HEADS) or possessive
+
+
+def _mistagged_surname(doc, index: int) -> bool:
+    """A capitalised word right after a given name, inside a sentence, is its surname even when the
+    tagger reads it as an adverb or adjective ("the critic Lorenz Imhasly called")."""
+    token, before = doc[index], doc[index - 1]
+    return token.pos_ in {"ADV", "ADJ", "NOUN", "X"} and token.is_alpha and token.text[:1].isupper() \
+        and not token.is_upper and not token.is_sent_start and not token.is_stop \
+        and _is_name_token(before) and lexicon.first_name_gender(before.lower_, "common") is not None \
+        and not (index >= 2 and _is_name_token(doc[index - 2]))
 
 
 def _opens_title(doc, index: int) -> bool:
@@ -120,7 +146,7 @@ def name_chain(token: Token) -> list[Token]:
             break
     right = token.i
     while right + 1 < len(doc):
-        if _is_name_token(doc[right + 1]) or _links(doc, right + 1):
+        if _is_name_token(doc[right + 1]) or _links(doc, right + 1) or _mistagged_surname(doc, right + 1):
             right += 1
         elif right + 2 < len(doc) and _hyphen_in_name(doc, right + 1):
             right += 2
@@ -194,7 +220,7 @@ def classify(words: list[str], titles: list[str]) -> tuple[str, str | None]:
 
 def mention_from_tokens(parsed: ParsedText, tokens: list[Token]) -> NameMention | None:
     titles, words = split_titles(_without_headline_verb(tokens))
-    while len(words) > 1 and words[-1].lower_.rstrip(".") in NAME_SUFFIXES:  # "Charles Elliott III"
+    while len(words) > 1 and words[-1].lower_.rstrip(".") in POST_NOMINALS:  # "Helen Marsh KC"
         words = words[:-1]
     # "Army Capt." alone: the sentence splitter cut the title off from its name
     if not words or (words[-1].text.endswith(".") and is_title(words[-1].text)):

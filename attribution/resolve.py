@@ -85,6 +85,9 @@ class Resolver:
                              and not lexicon.is_organisation_name(m.key)}
         self._personal_forms = {m.key for m in names if (m.gender or m.titles or m.personal)
                                 and m.paragraph not in headlines and not lexicon.is_organisation_name(m.key)}
+        # full names outside quotes that speak or stand beside a person noun or a title (not "The Rachel Maddow Show")
+        self._described_people = {m.key for m in names if (m.personal or m.titles) and m.start not in self._quoted
+                                  and m.paragraph not in headlines and not lexicon.is_organisation_name(m.key)}
         for mention in names:
             if mention.key:
                 starts = self._forms_by_last.setdefault(mention.key[-1], {}).setdefault(mention.key, [])
@@ -228,7 +231,9 @@ class Resolver:
         goes to the one named most often, then to the one named first; a name
         that no fuller name ends with goes to the fuller person's name it begins
         (East Asian order "Mori" for Mori Kenji, "Bill" for Bill Clinton; not
-        "Eric Trump" for the Eric Trump Foundation).
+        "Eric Trump" for the Eric Trump Foundation), and a name inside a person's
+        fuller name to that person (the first of two surnames: "Alarcón" for
+        Rodrigo Alarcón Vidal).
         """
         key = mention.key
         if not key:
@@ -248,6 +253,10 @@ class Resolver:
             candidates = [form for form in self._forms_by_first.get(key[0], ())
                           if len(form) > len(key) and form[:len(key)] == key
                           and (form in self._personal_forms or (mention.speaks and form in self._plain_forms))]
+            if not candidates:
+                # the first of two surnames ("Alarcón" for Rodrigo Alarcón Vidal)
+                candidates = [form for form in self._described_people if len(form) >= len(key) + 2
+                              and any(form[i:i + len(key)] == key for i in range(1, len(form) - len(key)))]
             forms = {form: self._form_starts[form] for form in candidates}
         name = " ".join(mention.words)
         if candidates:
