@@ -81,8 +81,9 @@ class Resolver:
         # title, or speaking, or beside a person noun, and no organisation word ("Eric Trump Foundation")
         headlines = _title_cased_paragraphs(parsed)
         self._surnames = {m.key[-1] for m in names if len(m.key) >= 2}
-        self._plain_forms = {m.key for m in names if m.paragraph not in headlines
-                             and not lexicon.is_organisation_name(m.key)}
+        self._plain_forms = {m.key for m in names if m.paragraph not in headlines and m.start not in self._quoted
+                             and not lexicon.is_organisation_name(m.key) and not self._after_the(m)}
+        self._speaking_keys = {m.key for m in names if m.speaks}
         self._personal_forms = {m.key for m in names if (m.gender or m.titles or m.personal)
                                 and m.paragraph not in headlines and not lexicon.is_organisation_name(m.key)}
         # full names outside quotes that speak or stand beside a person noun or a title (not "The Rachel Maddow Show")
@@ -137,6 +138,11 @@ class Resolver:
             if start not in self._resolved_phrases:
                 self._resolved_phrases[start] = None
                 self._resolved_phrases[start] = self._resolve_description(token, start)
+
+    def _after_the(self, mention: NameMention) -> bool:
+        """"the Trump Train", "the Rachel Maddow Show": a name after "the" names a thing, not a person."""
+        token = self.parsed.token_at(mention.start)
+        return token is not None and not mention.titles and token.i > 0 and token.doc[token.i - 1].lower_ == "the"
 
     def _find_subject_phrases(self) -> list[tuple[int, Token]]:
         """Common-noun subjects of main clauses outside quotes ("A crew member ... said", "The company
@@ -239,7 +245,7 @@ class Resolver:
         if not key:
             return mention.text
         gender = mention.gender
-        cache_key = (key, bool(mention.titles), gender, mention.speaks)
+        cache_key = (key, bool(mention.titles), gender)
         cached = self._canonical_cache.get(cache_key)
         if cached is not None:
             return cached
@@ -252,7 +258,7 @@ class Resolver:
             # a person's fuller name: known as one, or begun by a name that speaks here ("Maëlle recalled")
             candidates = [form for form in self._forms_by_first.get(key[0], ())
                           if len(form) > len(key) and form[:len(key)] == key
-                          and (form in self._personal_forms or (mention.speaks and form in self._plain_forms))]
+                          and (form in self._personal_forms or (key in self._speaking_keys and form in self._plain_forms))]
             if not candidates:
                 # the first of two surnames ("Alarcón" for Rodrigo Alarcón Vidal)
                 candidates = [form for form in self._described_people if len(form) >= len(key) + 2

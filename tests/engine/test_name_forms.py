@@ -31,3 +31,18 @@ def test_a_surname_read_as_an_adverb_still_ends_the_name(attributed, quote_with)
     text = ("Writing in the weekly Filmblatt, the critic Lorenz Imhasly called the film "
             "\"a masterpiece of patience\".")
     assert quote_with(attributed(text), "masterpiece").speaker.name == "Lorenz Imhasly"
+
+
+def test_a_family_name_that_speaks_is_the_full_name_everywhere(attributed, quote_with):
+    text = ("Gethin Pugh came from 5-1 down to beat China's Zhao Lianjie 6-5 on Friday night.\n\n"
+            "Zhao, the 2021 champion, had looked in control. He admitted he had stopped being brave.\n\n"
+            "\"That pink, I will see it tonight,\" said Zhao.")
+    result = attributed(text)
+    assert quote_with(result, "stopped being brave").speaker.name == "Zhao Lianjie"
+    assert quote_with(result, "That pink").speaker.name == "Zhao Lianjie"
+
+
+def test_a_name_after_the_is_a_thing_not_a_person(attributed, quote_with):
+    text = ("For those of you not yet on the Trump Train, the rally was a long one.\n\n"
+            "Trump said the policy was \"maniacal\".")
+    assert quote_with(attributed(text), "maniacal").speaker.name == "Trump"
